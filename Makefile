@@ -1,0 +1,118 @@
+# Pawprint: one non-recursive Makefile.
+#   make            build bin/pawd and bin/paw
+#   make check      install what is missing, build with ASan/UBSan, run every test
+#   make demo       install what is missing, build, create a demo chain, open paw
+#   make bench      1,000,000-member benchmark (long)
+#   V=1             show full commands; SANITIZE=1 build with sanitizers
+
+CC	?= gcc
+DEBS	= gcc make pkg-config libsodium-dev libmsgpack-dev libsqlite3-dev \
+	  libncurses-dev libjansson-dev gettext tmux python3 python3-dissononce \
+	  sqlite3 locales
+PKGS	= libsodium sqlite3 ncursesw jansson
+MSGPACK	:= $(shell pkg-config --exists msgpack-c 2>/dev/null && echo msgpack-c || echo msgpack)
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+WARN	= -Wall -Wextra -Wno-unused-parameter -Wshadow -Wpointer-arith \
+	  -Wmissing-prototypes -Wstrict-prototypes -Wformat=2 -Wundef \
+	  -Wno-format-nonliteral -Werror
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 -D_GNU_SOURCE $(WARN) -Icommon -MMD -MP \
+	   -DLOCALEDIR='"$(LOCALEDIR)"' -DPAW_VERSION='"$(VERSION)"'
+LDLIBS	= $(shell pkg-config --libs $(PKGS) $(MSGPACK) 2>/dev/null) -lpthread
+CFLAGS	+= $(shell pkg-config --cflags $(PKGS) $(MSGPACK) 2>/dev/null)
+VERSION	= 0.1.0
+LOCALEDIR ?= $(CURDIR)/build/locale
+
+ifeq ($(SANITIZE),1)
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS	+= -fsanitize=address,undefined
+B	= build/san
+else
+B	= build/rel
+endif
+
+COMMON	= xmalloc log buf clock loop utf8 noise chan rpc mpjson enroll hex
+SERVER	= pawd server session dispatch error db migrate audit worker staff branch \
+	  device member pet rpc-system rpc-session rpc-staff rpc-branch \
+	  rpc-device rpc-member rpc-pet
+CLIENT	= paw client call enrollc ui ui-widgets ui-login ui-home ui-member \
+	  ui-pet ui-staff ui-device keys
+
+COMMON_O = $(COMMON:%=$(B)/common/%.o)
+SERVER_O = $(SERVER:%=$(B)/server/%.o)
+CLIENT_O = $(CLIENT:%=$(B)/client/%.o)
+UNITS	= test-noise test-common
+UNIT_BIN = $(UNITS:%=$(B)/tests/%)
+BIN	= bin
+
+.PHONY: all deps check demo bench clean locale
+all: deps $(BIN)/pawd $(BIN)/paw locale
+
+# Install the Debian packages the build needs when they are missing (as root).
+deps:
+	@missing=""; for p in $(DEBS); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+			|| exit 1; \
+		else echo "missing packages:$$missing (run as root or install them)"; exit 1; fi; \
+	fi
+
+$(BIN)/pawd: $(SERVER_O) $(COMMON_O)
+	@mkdir -p $(BIN)
+	@echo "  LD   $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/paw: $(CLIENT_O) $(COMMON_O)
+	@mkdir -p $(BIN)
+	@echo "  LD   $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC   $<"
+	$(Q)$(CC) $(CFLAGS) -Iserver -Iclient -c -o $@ $<
+
+$(B)/tests/test-%: $(B)/tests/unit/test-%.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/bench-load: $(B)/bench/load.o $(COMMON_O)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Translations: client/po/LANG.po -> build/locale/LANG/LC_MESSAGES/paw.mo
+PO	= $(wildcard client/po/*.po)
+MO	= $(PO:client/po/%.po=build/locale/%/LC_MESSAGES/paw.mo)
+locale: $(MO)
+build/locale/%/LC_MESSAGES/paw.mo: client/po/%.po
+	@mkdir -p $(dir $@)
+	$(Q)msgfmt -c -o $@ $<
+
+pot:
+	xgettext -k_ -kN_ --from-code=UTF-8 -o client/po/paw.pot client/*.c common/*.c
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BIN=build/san/bin \
+		build/san/bin/pawd build/san/bin/paw $(UNITS:%=build/san/tests/%) locale
+	$(Q)tests/run build/san
+
+demo: all
+	$(Q)tests/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory $(BIN)/pawd $(BIN)/paw $(B)/tests/bench-load
+	$(Q)bench/run.sh $(B)
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,331 @@
+/*
+ * Load generator for `make bench`: N encrypted connections to pawd, each
+ * logged in before the clock starts, sending member.get and member.search
+ * (card, phone suffix, 2-character name) from a samples file.  Closed loop
+ * (next request when the answer arrives) or paced at a fixed total rate.
+ * Prints requests per second and p50/p99 latency per kind.
+ *
+ *   bench-load HOME HOST:PORT USER PASSWORD SAMPLES CONNS SECONDS RATE
+ *   (RATE 0 = closed loop)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netdb.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <sodium.h>
+
+#include "chan.h"
+#include "clock.h"
+#include "hex.h"
+#include "loop.h"
+#include "rpc.h"
+#include "xmalloc.h"
+
+enum kind { K_GET, K_CARD, K_PHONE4, K_NAME, K__N };
+static const char *kind_names[] = {
+	[K_GET] = "member.get", [K_CARD] = "search card",
+	[K_PHONE4] = "search phone4", [K_NAME] = "search name",
+};
+
+struct sample {
+	enum kind	 kind;
+	char		*value;
+};
+
+struct conn {
+	struct chan	*chan;
+	int		 open;
+	int		 authed;
+	int		 busy;
+	uint32_t	 msgid;
+	int64_t		 sent_us;
+	enum kind	 kind;
+};
+
+static struct sample	*samples;
+static size_t		 nsamples;
+static int64_t		*lat[K__N];
+static size_t		 nlat[K__N], caplat[K__N];
+static int		 measuring, errors;
+static struct loop	*loop;
+
+static void
+record_latency(enum kind k, int64_t us)
+{
+	if (!measuring)
+		return;
+	if (nlat[k] == caplat[k]) {
+		caplat[k] = caplat[k] ? caplat[k] * 2 : 65536;
+		lat[k] = xrealloc(lat[k], caplat[k] * sizeof *lat[k]);
+	}
+	lat[k][nlat[k]++] = us;
+}
+
+static void
+send_request(struct conn *c)
+{
+	struct sample	*s = &samples[randombytes_uniform((uint32_t)nsamples)];
+	msgpack_sbuffer	 sb;
+	msgpack_packer	 pk;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, 4);
+	msgpack_pack_uint8(&pk, 0);
+	msgpack_pack_uint32(&pk, ++c->msgid);
+	if (s->kind == K_GET) {
+		mp_pack_str(&pk, "member.get");
+		msgpack_pack_array(&pk, 1);
+		msgpack_pack_map(&pk, 1);
+		mp_pack_kint(&pk, "id", atoll(s->value));
+	} else {
+		mp_pack_str(&pk, "member.search");
+		msgpack_pack_array(&pk, 1);
+		msgpack_pack_map(&pk, 2);
+		mp_pack_kstr(&pk, "q", s->value);
+		mp_pack_kint(&pk, "limit", 50);
+	}
+	c->kind = s->kind;
+	c->busy = 1;
+	c->sent_us = clock_us();
+	chan_send(c->chan, (uint8_t *)sb.data, sb.size);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+static const char	*g_user, *g_password;
+static int		 g_rate;
+
+static void
+conn_open(struct chan *ch, void *arg)
+{
+	struct conn	*c = arg;
+	msgpack_sbuffer	 sb;
+	msgpack_packer	 pk;
+
+	c->open = 1;
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, 4);
+	msgpack_pack_uint8(&pk, 0);
+	msgpack_pack_uint32(&pk, ++c->msgid);
+	mp_pack_str(&pk, "session.login");
+	msgpack_pack_array(&pk, 1);
+	msgpack_pack_map(&pk, 2);
+	mp_pack_kstr(&pk, "staff", g_user);
+	mp_pack_kstr(&pk, "password", g_password);
+	chan_send(ch, (uint8_t *)sb.data, sb.size);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+static void
+conn_record(struct chan *ch, const uint8_t *p, size_t len, void *arg)
+{
+	struct conn		*c = arg;
+	msgpack_unpacked	 u;
+	struct rpc_msg		 m;
+
+	if (mp_unpack(&u, p, len) != 0 || rpc_parse(&u.data, &m) != 0 ||
+	    m.type != RPC_RESPONSE) {
+		msgpack_unpacked_destroy(&u);
+		return;
+	}
+	if (m.error != NULL) {
+		if (!c->authed) {
+			fprintf(stderr, "bench: login failed\n");
+			exit(1);
+		}
+		errors++;
+	}
+	msgpack_unpacked_destroy(&u);
+	if (!c->authed) {
+		c->authed = 1;
+		return;
+	}
+	record_latency(c->kind, clock_us() - c->sent_us);
+	c->busy = 0;
+	if (g_rate == 0)
+		send_request(c);
+}
+
+static void
+conn_closed(struct chan *ch, const char *reason, void *arg)
+{
+	fprintf(stderr, "bench: connection closed: %s\n", reason);
+	exit(1);
+}
+
+static const struct chan_cb conn_cb = {
+	.open = conn_open, .record = conn_record, .closed = conn_closed,
+};
+
+static int
+dial(const char *hostport)
+{
+	char		 host[128], *colon;
+	struct addrinfo	 hints = { .ai_socktype = SOCK_STREAM }, *res;
+	int		 fd, one = 1;
+
+	snprintf(host, sizeof host, "%s", hostport);
+	if ((colon = strrchr(host, ':')) == NULL)
+		return -1;
+	*colon = '\0';
+	if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
+		return -1;
+	fd = socket(res->ai_family, SOCK_STREAM, 0);
+	if (connect(fd, res->ai_addr, res->ai_addrlen) != 0) {
+		freeaddrinfo(res);
+		return -1;
+	}
+	freeaddrinfo(res);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	return fd;
+}
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+load_samples(const char *path)
+{
+	FILE	*f = fopen(path, "r");
+	char	 line[256], *sp;
+
+	if (f == NULL) {
+		fprintf(stderr, "bench: %s: cannot open\n", path);
+		exit(1);
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if ((sp = strchr(line, ' ')) == NULL)
+			continue;
+		*sp = '\0';
+		samples = xrealloc(samples, (nsamples + 1) * sizeof *samples);
+		samples[nsamples].kind = strcmp(line, "get") == 0 ? K_GET :
+		    strcmp(line, "card") == 0 ? K_CARD :
+		    strcmp(line, "phone4") == 0 ? K_PHONE4 : K_NAME;
+		samples[nsamples++].value = xstrdup(sp + 1);
+	}
+	fclose(f);
+}
+
+/* Read device.key and server_key from a paw home. */
+static void
+load_home(const char *home, uint8_t key[32], uint8_t server[32])
+{
+	char	*path = xasprintf("%s/device.key", home), line[200];
+	FILE	*f = fopen(path, "r");
+
+	if (f == NULL || fgets(line, sizeof line, f) == NULL ||
+	    (line[strcspn(line, "\n")] = '\0', hex_decode(line, key, 32)) != 0) {
+		fprintf(stderr, "bench: %s: cannot read\n", path);
+		exit(1);
+	}
+	fclose(f);
+	free(path);
+	path = xasprintf("%s/paw.conf", home);
+	if ((f = fopen(path, "r")) == NULL)
+		exit(1);
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "server_key=", 11) == 0)
+			hex_decode(line + 11, server, 32);
+	}
+	fclose(f);
+	free(path);
+}
+
+static void
+report(double secs)
+{
+	size_t	k, total = 0;
+
+	for (k = 0; k < K__N; k++)
+		total += nlat[k];
+	printf("  %.0f requests/s over %.1f s, %d errors\n", total / secs,
+	    secs, errors);
+	for (k = 0; k < K__N; k++) {
+		if (nlat[k] == 0)
+			continue;
+		qsort(lat[k], nlat[k], sizeof *lat[k], cmp64);
+		printf("  %-14s n=%-8zu p50 %6.3f ms  p99 %6.3f ms\n",
+		    kind_names[k], nlat[k], lat[k][nlat[k] / 2] / 1000.0,
+		    lat[k][nlat[k] * 99 / 100] / 1000.0);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	uint8_t		 key[32], server[32];
+	struct conn	*conns;
+	int		 n, secs, i, authed, fd;
+	int64_t		 start, end, next_us, interval_us;
+	size_t		 rr = 0;
+
+	if (argc != 9) {
+		fprintf(stderr, "usage: bench-load HOME HOST:PORT USER PASSWORD "
+		    "SAMPLES CONNS SECONDS RATE\n");
+		return 2;
+	}
+	if (sodium_init() < 0)
+		return 1;
+	load_home(argv[1], key, server);
+	g_user = argv[3];
+	g_password = argv[4];
+	load_samples(argv[5]);
+	n = atoi(argv[6]);
+	secs = atoi(argv[7]);
+	g_rate = atoi(argv[8]);
+	loop = loop_create();
+	conns = xcalloc((size_t)n, sizeof *conns);
+	for (i = 0; i < n; i++) {
+		if ((fd = dial(argv[2])) < 0) {
+			fprintf(stderr, "bench: cannot connect\n");
+			return 1;
+		}
+		conns[i].chan = chan_connect(loop, fd, fd, key, server,
+		    CHAN_SESSION, NULL, NULL, (const uint8_t *)"\x80", 1,
+		    &conn_cb, &conns[i]);
+	}
+	do {
+		loop_once(loop, 100);
+		for (authed = 0, i = 0; i < n; i++)
+			authed += conns[i].authed;
+	} while (authed < n);
+	measuring = 1;
+	start = clock_us();
+	end = start + (int64_t)secs * 1000000;
+	interval_us = g_rate > 0 ? 1000000 / g_rate : 0;
+	next_us = start;
+	if (g_rate == 0) {
+		for (i = 0; i < n; i++)
+			send_request(&conns[i]);
+	}
+	while (clock_us() < end) {
+		if (g_rate > 0) {
+			/* Paced: each tick goes to the next idle connection. */
+			while (next_us <= clock_us()) {
+				for (i = 0; i < n && conns[rr % n].busy; i++)
+					rr++;
+				if (i < n)
+					send_request(&conns[rr++ % n]);
+				next_us += interval_us;
+			}
+			loop_once(loop, 0);
+		} else
+			loop_once(loop, 10);
+	}
+	measuring = 0;
+	report((clock_us() - start) / 1e6);
+	return 0;
+}

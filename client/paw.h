@@ -1,0 +1,95 @@
+/*
+ * paw: the Pawprint branch client (terminal UI and `paw call`).  One header
+ * for the program, with a section per file.
+ */
+#ifndef PAW_H
+#define PAW_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "loop.h"
+#include "rpc.h"
+
+#ifndef N_
+#define N_(s)	(s)
+#endif
+#include <libintl.h>
+#define _(s)	gettext(s)
+
+/* paw.c: device state under $PAW_HOME */
+struct paw_conf {
+	char	*home;		/* $PAW_HOME or ~/.config/paw */
+	char	*server;	/* HOST:PORT recorded by paw enroll */
+	char	*ssh;		/* [USER@]HOST: reach pawd through ssh */
+	char	*ssh_command;	/* remote command, default "pawd serve --stdio" */
+	char	*branch;	/* branch code of this device */
+	uint8_t	 key[32];	/* device private key */
+	uint8_t	 server_key[32];	/* pinned */
+	int	 have_key;
+	int	 have_server_key;
+};
+/* Load key and paw.conf from conf->home.  0, or -1 with *err set (freed by caller). */
+int	conf_load(struct paw_conf *, char **err);
+int	conf_save(const struct paw_conf *, char **err);
+
+/* client.c: one connection to pawd, reconnecting by itself. */
+#define CLIENT_DOWN		0
+#define CLIENT_CONNECTING	1
+#define CLIENT_UP		2
+
+struct client;
+struct client_err {
+	enum err_code	 code;
+	char		 word[32];	/* the wire word, e.g. "invalid" */
+	char		 message[256];	/* English, from the server or local */
+	char		 field[64];	/* "" if none */
+};
+typedef void	client_cb(json_t *result, const struct client_err *, void *arg);
+typedef void	client_state_cb(int state, const char *detail, void *arg);
+
+struct client	*client_create(struct loop *, struct paw_conf *);
+void		 client_free(struct client *);
+/* Connect and wait for the handshake.  0, or -1 with err filled. */
+int		 client_connect(struct client *, struct client_err *);
+/* Reconnect by itself after a drop (the terminal UI turns this on). */
+void		 client_set_autoreconnect(struct client *, int);
+void		 client_on_state(struct client *, client_state_cb *, void *);
+int		 client_state(const struct client *);
+/*
+ * Call and wait (runs the loop; other fds stay watched unless the caller
+ * pauses them).  Returns the result (caller decrefs) or NULL with err.
+ * params is borrowed (NULL means {}).
+ */
+json_t		*client_call(struct client *, const char *method, json_t *params,
+		    struct client_err *);
+/* Call without waiting; cb runs from the loop.  Returns a call id. */
+uint32_t	 client_call_async(struct client *, const char *method,
+		    json_t *params, client_cb *, void *);
+/* Forget a pending async call: its callback will not run. */
+void		 client_cancel(struct client *, uint32_t id);
+/*
+ * session.login; on success the client keeps the session token and
+ * resumes the session by itself after a reconnection.  Returns whoami
+ * (caller decrefs) or NULL with err.
+ */
+json_t		*client_login(struct client *, const char *staff,
+		    const char *password, struct client_err *);
+void		 client_logout(struct client *);
+/* Connect to HOST:PORT; the socket, or -1 with *why (caller frees). */
+int		 paw_dial_tcp(const char *hostport, char **why);
+/* Server key fingerprint / pinned key mismatch text for messages. */
+const char	*client_server_desc(const struct client *);
+
+/* call.c */
+int	call_main(struct paw_conf *, int argc, char **argv, const char *user);
+/* enrollc.c */
+int	enroll_main(struct paw_conf *, int argc, char **argv);
+/* ui.c */
+int	ui_main(struct paw_conf *, const char *user);
+
+/* Translated text for an error (by code, with the field). */
+const char	*client_err_text(const struct client_err *);
+
+#endif

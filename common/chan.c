@@ -1,0 +1,619 @@
+/*
+ * Wire protocol version 1: frames (2-byte length), hellos, a Noise handshake
+ * (IK for sessions, IKpsk2 for enrollment) and, once open, one Noise transport
+ * message per frame whose plaintexts form a stream of records (4-byte length
+ * and one msgpack message).  Records are gathered while the loop runs and
+ * encrypted when the descriptor is writable, so the answers of one loop turn
+ * share frames.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include <sodium.h>
+
+#include "buf.h"
+#include "chan.h"
+#include "clock.h"
+#include "noise.h"
+#include "rpc.h"
+#include "xmalloc.h"
+
+#define FRAME_MAX	65535
+#define PLAIN_MAX	(FRAME_MAX - NOISE_TAGLEN)
+#define OUT_MAX		(64u * 1024 * 1024)
+
+enum chan_st { ST_HELLO, ST_HANDSHAKE, ST_OPEN, ST_CLOSING, ST_CLOSED };
+
+struct chan {
+	struct loop		*loop;
+	int			 fd_in, fd_out;
+	int			 initiator;
+	enum chan_st		 st;
+	int			 mode;
+	uint8_t			 s_priv[32];
+	uint8_t			 rs[32];
+	uint8_t			 psk[32];
+	uint8_t			 code_id[16];
+	struct noise_hs		*hs;
+	struct noise_cs		 tx, rx;
+	struct buf		 in;	/* raw bytes read */
+	struct buf		 out;	/* raw frames to write */
+	struct buf		 rxp;	/* decrypted record stream */
+	struct buf		 txp;	/* records waiting to be encrypted */
+	struct buf		 m1;	/* client: message 1 payload */
+	struct buf		 m2;	/* client: message 2 payload */
+	size_t			 max_record;
+	int			 hello_status;
+	int			 keepalive;
+	int64_t			 last_rx;
+	int			 record_busy;
+	const struct chan_cb	*cb;
+	void			*arg;
+};
+
+static void	chan_io(int, int, void *);
+static void	chan_update(struct chan *);
+
+static struct chan *
+chan_new(struct loop *loop, int fd_in, int fd_out, const uint8_t s_priv[32],
+    const struct chan_cb *cb, void *arg)
+{
+	struct chan	*c = xcalloc(1, sizeof *c);
+
+	c->loop = loop;
+	c->fd_in = fd_in;
+	c->fd_out = fd_out;
+	memcpy(c->s_priv, s_priv, 32);
+	c->max_record = CHAN_MAX_RECORD;
+	c->hello_status = -1;
+	c->last_rx = clock_ms();
+	c->cb = cb;
+	c->arg = arg;
+	buf_init(&c->in);
+	buf_init(&c->out);
+	buf_init(&c->rxp);
+	buf_init(&c->txp);
+	buf_init(&c->m1);
+	buf_init(&c->m2);
+	if (loop_add_fd(loop, fd_in, LOOP_READ, chan_io, c) != 0) {
+		free(c);
+		return NULL;
+	}
+	if (fd_out != fd_in &&
+	    loop_add_fd(loop, fd_out, 0, chan_io, c) != 0) {
+		loop_del_fd(loop, fd_in);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+struct chan *
+chan_accept(struct loop *loop, int fd_in, int fd_out, const uint8_t s_priv[32],
+    const struct chan_cb *cb, void *arg)
+{
+	return chan_new(loop, fd_in, fd_out, s_priv, cb, arg);
+}
+
+static void
+frame_add(struct chan *c, const uint8_t *p, size_t len)
+{
+	buf_add_u16(&c->out, (uint16_t)len);
+	buf_add(&c->out, p, len);
+}
+
+struct chan *
+chan_connect(struct loop *loop, int fd_in, int fd_out, const uint8_t s_priv[32],
+    const uint8_t server_pub[32], int mode, const uint8_t *code_id,
+    const uint8_t *psk, const uint8_t *payload, size_t len,
+    const struct chan_cb *cb, void *arg)
+{
+	struct chan	*c;
+	uint8_t		 hello[21] = { 'P', 'A', 'W', 1, 0 };
+
+	if ((c = chan_new(loop, fd_in, fd_out, s_priv, cb, arg)) == NULL)
+		return NULL;
+	c->initiator = 1;
+	c->mode = mode;
+	memcpy(c->rs, server_pub, 32);
+	hello[4] = (uint8_t)mode;
+	if (mode == CHAN_ENROLL) {
+		memcpy(c->code_id, code_id, 16);
+		memcpy(c->psk, psk, 32);
+		memcpy(hello + 5, code_id, 16);
+	}
+	buf_add(&c->m1, payload, len);
+	frame_add(c, hello, mode == CHAN_ENROLL ? 21 : 5);
+	chan_update(c);
+	return c;
+}
+
+/* Stop watching, close descriptors, tell the owner once. */
+static void
+chan_finish(struct chan *c, const char *reason)
+{
+	if (c->st == ST_CLOSED)
+		return;
+	c->st = ST_CLOSED;
+	loop_del_fd(c->loop, c->fd_in);
+	if (c->fd_out != c->fd_in)
+		loop_del_fd(c->loop, c->fd_out);
+	if (c->cb->closed != NULL)
+		c->cb->closed(c, reason, c->arg);
+}
+
+void
+chan_free(struct chan *c)
+{
+	if (c == NULL)
+		return;
+	if (c->st != ST_CLOSED) {
+		c->st = ST_CLOSED;
+		loop_del_fd(c->loop, c->fd_in);
+		if (c->fd_out != c->fd_in)
+			loop_del_fd(c->loop, c->fd_out);
+	}
+	if (c->fd_in >= 0)
+		close(c->fd_in);
+	if (c->fd_out >= 0 && c->fd_out != c->fd_in)
+		close(c->fd_out);
+	noise_hs_free(c->hs);
+	buf_free(&c->in);
+	buf_free(&c->out);
+	buf_free(&c->rxp);
+	buf_free(&c->txp);
+	buf_free(&c->m1);
+	buf_free(&c->m2);
+	sodium_memzero(c, sizeof *c);
+	free(c);
+}
+
+void
+chan_abort(struct chan *c, const char *reason)
+{
+	buf_reset(&c->out);
+	buf_reset(&c->txp);
+	chan_finish(c, reason);
+}
+
+static void	chan_encrypt_pending(struct chan *);
+
+void
+chan_close(struct chan *c, const char *reason)
+{
+	if (c->st >= ST_CLOSING)
+		return;
+	if (c->st == ST_OPEN)
+		chan_encrypt_pending(c);
+	c->st = ST_CLOSING;
+	if (buf_used(&c->out) == 0) {
+		chan_finish(c, reason);
+		return;
+	}
+	shutdown(c->fd_in, SHUT_RD);
+	chan_update(c);
+}
+
+/* Watch for writes only while something is queued. */
+static void
+chan_update(struct chan *c)
+{
+	int	want = buf_used(&c->out) > 0 || buf_used(&c->txp) > 0 ||
+		    c->keepalive;
+
+	if (c->st == ST_CLOSED)
+		return;
+	if (c->fd_out == c->fd_in)
+		loop_set_fd(c->loop, c->fd_in,
+		    (c->st == ST_CLOSING ? 0 : LOOP_READ) |
+		    (want ? LOOP_WRITE : 0));
+	else
+		loop_set_fd(c->loop, c->fd_out, want ? LOOP_WRITE : 0);
+}
+
+int
+chan_send(struct chan *c, const uint8_t *p, size_t len)
+{
+	if (c->st != ST_OPEN || len == 0 || len > CHAN_MAX_RECORD)
+		return -1;
+	if (buf_used(&c->out) + buf_used(&c->txp) > OUT_MAX) {
+		chan_abort(c, "peer is not reading");
+		return -1;
+	}
+	buf_add_u32(&c->txp, (uint32_t)len);
+	buf_add(&c->txp, p, len);
+	chan_update(c);
+	return 0;
+}
+
+void
+chan_keepalive(struct chan *c)
+{
+	if (c->st != ST_OPEN)
+		return;
+	c->keepalive = 1;
+	chan_update(c);
+}
+
+/* Encrypt queued records into frames of at most one Noise message each. */
+static void
+chan_encrypt_pending(struct chan *c)
+{
+	size_t	 n;
+	uint8_t	*dst;
+
+	while (buf_used(&c->txp) > 0 || c->keepalive) {
+		n = buf_used(&c->txp);
+		if (n > PLAIN_MAX)
+			n = PLAIN_MAX;
+		buf_add_u16(&c->out, (uint16_t)(n + NOISE_TAGLEN));
+		dst = buf_reserve(&c->out, n + NOISE_TAGLEN);
+		if (noise_cs_encrypt(&c->tx, NULL, 0, buf_ptr(&c->txp), n,
+		    dst) != 0) {
+			chan_abort(c, "nonce exhausted");
+			return;
+		}
+		buf_commit(&c->out, n + NOISE_TAGLEN);
+		buf_consume(&c->txp, n);
+		c->keepalive = 0;
+	}
+}
+
+static int
+chan_write(struct chan *c)
+{
+	ssize_t	n;
+
+	if (c->st == ST_OPEN)
+		chan_encrypt_pending(c);
+	while (buf_used(&c->out) > 0) {
+		n = write(c->fd_out, buf_ptr(&c->out), buf_used(&c->out));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n <= 0) {
+			chan_abort(c, "write failed");
+			return -1;
+		}
+		buf_consume(&c->out, (size_t)n);
+	}
+	if (c->st == ST_CLOSING && buf_used(&c->out) == 0) {
+		chan_finish(c, "closed");
+		return -1;
+	}
+	chan_update(c);
+	return 0;
+}
+
+/* Server: the first frame, a hello. */
+static int
+chan_read_hello(struct chan *c, const uint8_t *f, size_t len)
+{
+	uint8_t		 ans[37] = { 'P', 'A', 'W', 1, HELLO_OK };
+	int		 st;
+	const char	*name = "Noise_IK_25519_ChaChaPoly_BLAKE2b";
+
+	if (len < 5 || memcmp(f, "PAW", 3) != 0) {
+		chan_abort(c, "not a pawprint hello");
+		return -1;
+	}
+	noise_pubkey(c->s_priv, ans + 5);
+	c->mode = f[4];
+	if (f[3] != 1 || !((f[4] == 'I' && len == 5) ||
+	    (f[4] == 'E' && len == 21)))
+		st = HELLO_UNSUPPORTED;
+	else {
+		if (c->mode == CHAN_ENROLL)
+			memcpy(c->code_id, f + 5, 16);
+		st = c->cb->hello(c, c->mode, c->code_id, c->psk, c->arg);
+	}
+	ans[4] = (uint8_t)st;
+	frame_add(c, ans, sizeof ans);
+	if (st != HELLO_OK) {
+		chan_close(c, "hello refused");
+		return -1;
+	}
+	if (c->mode == CHAN_ENROLL) {
+		name = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2b";
+		c->hs = noise_hs_create(name, 0, (const uint8_t *)CHAN_PROLOGUE,
+		    strlen(CHAN_PROLOGUE), c->s_priv, NULL,
+		    (const uint8_t (*)[32])c->psk, 1);
+	} else
+		c->hs = noise_hs_create(name, 0, (const uint8_t *)CHAN_PROLOGUE,
+		    strlen(CHAN_PROLOGUE), c->s_priv, NULL, NULL, 0);
+	if (c->hs == NULL) {
+		chan_abort(c, "handshake setup failed");
+		return -1;
+	}
+	c->st = ST_HANDSHAKE;
+	return 0;
+}
+
+/* Server: message 1, then message 2 with the verdict. */
+static int
+chan_read_msg1(struct chan *c, const uint8_t *f, size_t len)
+{
+	uint8_t		 pl[FRAME_MAX], msg[FRAME_MAX];
+	size_t		 plen, mlen;
+	const char	*status;
+	msgpack_sbuffer	 sb;
+	msgpack_packer	 pk;
+
+	if (noise_hs_read(c->hs, f, len, pl, sizeof pl, &plen) != 0) {
+		chan_abort(c, "handshake failed");
+		return -1;
+	}
+	memcpy(c->rs, noise_hs_remote_static(c->hs), 32);
+	status = c->cb->identify(c, c->rs, pl, plen, c->arg);
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 4);
+	mp_pack_kint(&pk, "v", 1);
+	mp_pack_kstr(&pk, "status", status);
+	mp_pack_kstr(&pk, "server", "pawd/" PAW_VERSION);
+	mp_pack_kint(&pk, "time", clock_now());
+	if (noise_hs_write(c->hs, (uint8_t *)sb.data, sb.size, msg, sizeof msg,
+	    &mlen) != 0) {
+		msgpack_sbuffer_destroy(&sb);
+		chan_abort(c, "handshake failed");
+		return -1;
+	}
+	msgpack_sbuffer_destroy(&sb);
+	frame_add(c, msg, mlen);
+	if (strcmp(status, "ok") != 0) {
+		chan_close(c, status);
+		return -1;
+	}
+	noise_hs_split(c->hs, &c->tx, &c->rx);
+	noise_hs_free(c->hs);
+	c->hs = NULL;
+	c->st = ST_OPEN;
+	if (c->cb->open != NULL)
+		c->cb->open(c, c->arg);
+	return 0;
+}
+
+/* Client: the server's hello answer; check the key, send message 1. */
+static int
+chan_read_answer(struct chan *c, const uint8_t *f, size_t len)
+{
+	uint8_t		 msg[FRAME_MAX];
+	size_t		 mlen;
+	const char	*name = "Noise_IK_25519_ChaChaPoly_BLAKE2b";
+
+	if (len != 37 || memcmp(f, "PAW\1", 4) != 0) {
+		chan_abort(c, "not a pawprint server");
+		return -1;
+	}
+	c->hello_status = f[4];
+	if (f[4] != HELLO_OK) {
+		chan_abort(c, "hello refused");
+		return -1;
+	}
+	if (sodium_memcmp(f + 5, c->rs, 32) != 0) {
+		memcpy(c->rs, f + 5, 32);	/* reported by chan_remote_key */
+		chan_abort(c, "server key mismatch");
+		return -1;
+	}
+	if (c->mode == CHAN_ENROLL) {
+		name = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2b";
+		c->hs = noise_hs_create(name, 1, (const uint8_t *)CHAN_PROLOGUE,
+		    strlen(CHAN_PROLOGUE), c->s_priv, c->rs,
+		    (const uint8_t (*)[32])c->psk, 1);
+	} else
+		c->hs = noise_hs_create(name, 1, (const uint8_t *)CHAN_PROLOGUE,
+		    strlen(CHAN_PROLOGUE), c->s_priv, c->rs, NULL, 0);
+	if (c->hs == NULL || noise_hs_write(c->hs, buf_ptr(&c->m1),
+	    buf_used(&c->m1), msg, sizeof msg, &mlen) != 0) {
+		chan_abort(c, "handshake setup failed");
+		return -1;
+	}
+	frame_add(c, msg, mlen);
+	c->st = ST_HANDSHAKE;
+	return 0;
+}
+
+/* Client: message 2 and its status. */
+static int
+chan_read_msg2(struct chan *c, const uint8_t *f, size_t len)
+{
+	uint8_t			 pl[FRAME_MAX];
+	size_t			 plen;
+	msgpack_unpacked	 u;
+	const msgpack_object	*st;
+	char			*word = NULL;
+
+	if (noise_hs_read(c->hs, f, len, pl, sizeof pl, &plen) != 0) {
+		chan_abort(c, "handshake failed");
+		return -1;
+	}
+	buf_reset(&c->m2);
+	buf_add(&c->m2, pl, plen);
+	if (mp_unpack(&u, pl, plen) == 0 &&
+	    (st = mp_get(&u.data, "status")) != NULL)
+		word = mp_strdup(st);
+	msgpack_unpacked_destroy(&u);
+	if (word == NULL || strcmp(word, "ok") != 0) {
+		static char	 reason[64];
+
+		snprintf(reason, sizeof reason, "%s",
+		    word != NULL ? word : "bad handshake reply");
+		free(word);
+		chan_abort(c, reason);
+		return -1;
+	}
+	free(word);
+	noise_hs_split(c->hs, &c->tx, &c->rx);
+	noise_hs_free(c->hs);
+	c->hs = NULL;
+	c->st = ST_OPEN;
+	if (c->cb->open != NULL)
+		c->cb->open(c, c->arg);
+	return 0;
+}
+
+/* A transport frame: decrypt, then hand over every whole record. */
+static int
+chan_read_transport(struct chan *c, const uint8_t *f, size_t len)
+{
+	uint8_t		*dst;
+	uint32_t	 rlen;
+
+	if (len < NOISE_TAGLEN) {
+		chan_abort(c, "short transport message");
+		return -1;
+	}
+	dst = buf_reserve(&c->rxp, len);
+	if (noise_cs_decrypt(&c->rx, NULL, 0, f, len, dst) != 0) {
+		chan_abort(c, "decryption failed");
+		return -1;
+	}
+	buf_commit(&c->rxp, len - NOISE_TAGLEN);
+	while (buf_used(&c->rxp) >= 4) {
+		rlen = get_u32(buf_ptr(&c->rxp));
+		if (rlen == 0 || rlen > c->max_record) {
+			chan_abort(c, "bad record length");
+			return -1;
+		}
+		if (buf_used(&c->rxp) - 4 < rlen)
+			break;
+		c->record_busy = 1;
+		c->cb->record(c, buf_ptr(&c->rxp) + 4, rlen, c->arg);
+		c->record_busy = 0;
+		if (c->st != ST_OPEN)
+			return -1;
+		buf_consume(&c->rxp, 4 + rlen);
+	}
+	return 0;
+}
+
+static int
+chan_frame(struct chan *c, const uint8_t *f, size_t len)
+{
+	switch (c->st) {
+	case ST_HELLO:
+		return c->initiator ? chan_read_answer(c, f, len) :
+		    chan_read_hello(c, f, len);
+	case ST_HANDSHAKE:
+		return c->initiator ? chan_read_msg2(c, f, len) :
+		    chan_read_msg1(c, f, len);
+	case ST_OPEN:
+		return chan_read_transport(c, f, len);
+	default:
+		return -1;
+	}
+}
+
+static void
+chan_read(struct chan *c, int all)
+{
+	ssize_t	 n;
+	size_t	 flen;
+	int	 rounds = 0;
+
+	for (;;) {
+		n = read(c->fd_in, buf_reserve(&c->in, 65536), 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n <= 0) {
+			chan_abort(c, n == 0 ? "peer closed" : "read failed");
+			return;
+		}
+		buf_commit(&c->in, (size_t)n);
+		c->last_rx = clock_ms();
+		while (buf_used(&c->in) >= 2) {
+			flen = get_u16(buf_ptr(&c->in));
+			if (buf_used(&c->in) - 2 < flen)
+				break;
+			if (chan_frame(c, buf_ptr(&c->in) + 2, flen) != 0)
+				return;
+			buf_consume(&c->in, 2 + flen);
+		}
+		/* Be fair to other peers: at most a few reads a turn. */
+		if (!all && (++rounds >= 4 || (size_t)n < 65536))
+			break;
+	}
+}
+
+static void
+chan_io(int fd, int events, void *arg)
+{
+	struct chan	*c = arg;
+
+	if (c->st == ST_CLOSED)
+		return;
+	if ((events & LOOP_READ) && fd == c->fd_in && c->st != ST_CLOSING) {
+		chan_read(c, 0);
+		if (c->st == ST_CLOSED)
+			return;
+	}
+	if ((events & LOOP_WRITE) && fd == c->fd_out)
+		chan_write(c);
+	else
+		chan_update(c);
+}
+
+void
+chan_drain(struct chan *c)
+{
+	if (c->st == ST_OPEN && !c->record_busy)
+		chan_read(c, 1);
+}
+
+void
+chan_set_max_record(struct chan *c, size_t n)
+{
+	c->max_record = n > CHAN_MAX_RECORD ? CHAN_MAX_RECORD : n;
+}
+
+const uint8_t *
+chan_remote_key(const struct chan *c)
+{
+	return c->rs;
+}
+
+const uint8_t *
+chan_server_payload(const struct chan *c, size_t *len)
+{
+	*len = buf_used(&c->m2);
+	return buf_ptr(&c->m2);
+}
+
+int
+chan_hello_status(const struct chan *c)
+{
+	return c->hello_status;
+}
+
+int
+chan_state(const struct chan *c)
+{
+	if (c->st == ST_OPEN)
+		return 1;
+	return c->st >= ST_CLOSING ? -1 : 0;
+}
+
+int64_t
+chan_last_rx(const struct chan *c)
+{
+	return c->last_rx;
+}
+
+size_t
+chan_pending(const struct chan *c)
+{
+	return buf_used(&c->out) + buf_used(&c->txp);
+}
+
+void
+chan_set_arg(struct chan *c, void *arg)
+{
+	c->arg = arg;
+}

@@ -1,0 +1,20 @@
+/* Time: wall clock (UTC epoch seconds, pinned by PAW_TEST_NOW) and monotonic. */
+#ifndef CLOCK_H
+#define CLOCK_H
+
+#include <stdint.h>
+
+/* Epoch seconds; PAW_TEST_NOW (epoch seconds) pins it for tests. */
+int64_t	clock_now(void);
+/* Monotonic milliseconds and microseconds. */
+int64_t	clock_ms(void);
+int64_t	clock_us(void);
+/*
+ * Today's date in the business time zone (TZ, default Asia/Shanghai) as
+ * YYYY-MM-DD into out (at least 11 bytes).
+ */
+void	clock_today(char *out);
+/* 1 if s is a valid YYYY-MM-DD calendar date. */
+int	clock_date_valid(const char *s);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * The data layer's plumbing: one SQLite connection in WAL mode with foreign
+ * keys on, and a cache of prepared statements keyed by the address of their
+ * SQL text (always a string literal), so the hot path never re-prepares.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "pawd.h"
+#include "xmalloc.h"
+
+#define DB_CACHE	512
+
+struct db_stmt {
+	const char	*sql;
+	sqlite3_stmt	*st;
+};
+
+struct db {
+	sqlite3		*h;
+	struct db_stmt	 cache[DB_CACHE];
+	int		 in_tx;
+	sqlite3_stmt	*used[DB_CACHE];	/* handed out since db_release() */
+	size_t		 nused;
+};
+
+struct db *
+db_open(const char *path, char **errstr)
+{
+	struct db	*db;
+	int		 fd;
+
+	/* Create the file ourselves so it is 0600 from the first byte. */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		*errstr = xasprintf("%s: cannot open", path);
+		return NULL;
+	}
+	close(fd);
+	db = xcalloc(1, sizeof *db);
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		*errstr = xasprintf("%s: %s", path, sqlite3_errmsg(db->h));
+		sqlite3_close(db->h);
+		free(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_extended_result_codes(db->h, 1);
+	if (db_exec(db, "PRAGMA journal_mode=WAL") != 0 ||
+	    db_exec(db, "PRAGMA foreign_keys=ON") != 0 ||
+	    db_exec(db, "PRAGMA synchronous=NORMAL") != 0 ||
+	    db_exec(db, "PRAGMA cache_size=-65536") != 0) {
+		*errstr = xasprintf("%s: %s", path, sqlite3_errmsg(db->h));
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+db_close(struct db *db)
+{
+	size_t	i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < DB_CACHE; i++)
+		sqlite3_finalize(db->cache[i].st);
+	if (sqlite3_close(db->h) != SQLITE_OK)
+		log_warn("database close: %s", sqlite3_errmsg(db->h));
+	free(db);
+}
+
+sqlite3 *
+db_handle(struct db *db)
+{
+	return db->h;
+}
+
+/*
+ * A statement left on a row holds a read snapshot: the server would never
+ * see what another process (pawd enroll) committed.  So every statement
+ * handed out is reset when the request is done.
+ */
+static void
+db_note_used(struct db *db, sqlite3_stmt *st)
+{
+	size_t	i;
+
+	for (i = 0; i < db->nused; i++) {
+		if (db->used[i] == st)
+			return;
+	}
+	if (db->nused == DB_CACHE)
+		db_release(db);
+	db->used[db->nused++] = st;
+}
+
+void
+db_release(struct db *db)
+{
+	size_t	i;
+
+	for (i = 0; i < db->nused; i++)
+		sqlite3_reset(db->used[i]);
+	db->nused = 0;
+}
+
+sqlite3_stmt *
+db_prep(struct db *db, const char *sql)
+{
+	size_t		 i = ((uintptr_t)sql >> 3) % DB_CACHE, n;
+	sqlite3_stmt	*st;
+
+	for (n = 0; n < DB_CACHE; n++, i = (i + 1) % DB_CACHE) {
+		if (db->cache[i].sql == sql) {
+			st = db->cache[i].st;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			db_note_used(db, st);
+			return st;
+		}
+		if (db->cache[i].sql == NULL)
+			break;
+	}
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL) != SQLITE_OK) {
+		log_error("prepare: %s: %s", sqlite3_errmsg(db->h), sql);
+		return NULL;
+	}
+	if (n < DB_CACHE && db->cache[i].sql == NULL) {
+		db->cache[i].sql = sql;
+		db->cache[i].st = st;
+		db_note_used(db, st);
+	} else
+		log_warn("statement cache full");	/* leaks one stmt: never expected */
+	return st;
+}
+
+int
+db_exec(struct db *db, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_error("sql: %s", err != NULL ? err : "?");
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_begin(struct db *db)
+{
+	if (db_exec(db, "BEGIN IMMEDIATE") != 0)
+		return -1;
+	db->in_tx = 1;
+	return 0;
+}
+
+int
+db_commit(struct db *db)
+{
+	db->in_tx = 0;
+	if (db_exec(db, "COMMIT") != 0) {
+		db_exec(db, "ROLLBACK");
+		return -1;
+	}
+	return 0;
+}
+
+void
+db_rollback(struct db *db)
+{
+	db->in_tx = 0;
+	if (sqlite3_get_autocommit(db->h) == 0)
+		db_exec(db, "ROLLBACK");
+}
+
+int
+db_in_tx(struct db *db)
+{
+	return db->in_tx;
+}
+
+int64_t
+db_last_id(struct db *db)
+{
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+int
+db_changes(struct db *db)
+{
+	return sqlite3_changes(db->h);
+}
+
+void
+db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+const char *
+db_col(sqlite3_stmt *st, int idx)
+{
+	const unsigned char	*s = sqlite3_column_text(st, idx);
+
+	return s != NULL ? (const char *)s : "";
+}
+
+int
+db_step_done(struct db *db, sqlite3_stmt *st)
+{
+	int	rc = sqlite3_step(st);
+
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	if ((rc & 0xff) != SQLITE_CONSTRAINT)
+		log_error("sql step: %s", sqlite3_errmsg(db->h));
+	return -1;
+}
+
+int
+db_errcode(struct db *db)
+{
+	return sqlite3_extended_errcode(db->h);
+}
+
+char *
+db_json(struct db *db, const char *sql, int64_t id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_prep(db, sql)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return NULL;
+	return xstrdup(db_col(st, 0));
+}

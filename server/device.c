@@ -1,0 +1,147 @@
+/* Branch devices: keys, enrollment codes, revocation. */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "clock.h"
+#include "enroll.h"
+#include "pawd.h"
+
+#define ENROLL_TTL	(24 * 3600)
+
+const char *
+device_identify(struct db *db, const uint8_t key[32], int64_t *id, char *branch)
+{
+	static const char sql[] =
+	    "SELECT id, branch, revoked FROM device WHERE pubkey = ?";
+	static const char seen[] = "UPDATE device SET last_seen = ? WHERE id = ?";
+	sqlite3_stmt	*st;
+
+	if ((st = db_prep(db, sql)) == NULL)
+		return "unknown_device";
+	sqlite3_bind_blob(st, 1, key, 32, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return "unknown_device";
+	*id = sqlite3_column_int64(st, 0);
+	snprintf(branch, ID_MAX, "%s", db_col(st, 1));
+	if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+		return "revoked";
+	if ((st = db_prep(db, seen)) != NULL) {
+		sqlite3_bind_int64(st, 1, clock_now());
+		sqlite3_bind_int64(st, 2, *id);
+		db_step_done(db, st);
+	}
+	return "ok";
+}
+
+int64_t
+device_insert(struct db *db, const uint8_t key[32], const char *branch,
+    const char *name, struct perr *err)
+{
+	static const char sql[] =
+	    "INSERT INTO device (pubkey, branch, name, created) VALUES (?, ?, ?, ?)";
+	sqlite3_stmt	*st;
+
+	if (!branch_exists(db, branch))
+		return perr_set(err, ERR_INVALID, "branch", "no branch %s", branch);
+	if ((st = db_prep(db, sql)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	sqlite3_bind_blob(st, 1, key, 32, SQLITE_TRANSIENT);
+	db_bind_text(st, 2, branch);
+	db_bind_text(st, 3, name);
+	sqlite3_bind_int64(st, 4, clock_now());
+	if (db_step_done(db, st) != 0) {
+		if ((db_errcode(db) & 0xff) == SQLITE_CONSTRAINT)
+			return perr_set(err, ERR_CONFLICT, "pubkey",
+			    "this device key is already registered");
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	}
+	return db_last_id(db);
+}
+
+int
+device_enroll_code(struct db *db, const uint8_t server_pub[32],
+    const char *branch, char *code, struct perr *err)
+{
+	static const char sql[] =
+	    "INSERT INTO enroll_code (code_id, psk, branch, created, expires) "
+	    "VALUES (?, ?, ?, ?, ?)";
+	uint8_t		 s[32], code_id[16], psk[32];
+	sqlite3_stmt	*st;
+	int64_t		 now = clock_now();
+
+	if (!branch_exists(db, branch))
+		return perr_set(err, ERR_INVALID, "branch", "no branch %s", branch);
+	randombytes_buf(s, sizeof s);
+	enroll_derive(s, code_id, psk);
+	enroll_code_make(server_pub, s, code);
+	sodium_memzero(s, sizeof s);
+	if ((st = db_prep(db, sql)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	sqlite3_bind_blob(st, 1, code_id, 16, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, psk, 32, SQLITE_TRANSIENT);
+	sodium_memzero(psk, sizeof psk);
+	db_bind_text(st, 3, branch);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, now + ENROLL_TTL);
+	if (db_step_done(db, st) != 0)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	return 0;
+}
+
+int
+device_code_lookup(struct db *db, const uint8_t code_id[16], uint8_t psk[32],
+    int64_t *row, char *branch)
+{
+	static const char sql[] =
+	    "SELECT id, psk, branch, expires, used FROM enroll_code "
+	    "WHERE code_id = ?";
+	sqlite3_stmt	*st;
+
+	if ((st = db_prep(db, sql)) == NULL)
+		return HELLO_BUSY;
+	sqlite3_bind_blob(st, 1, code_id, 16, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW ||
+	    sqlite3_column_bytes(st, 1) != 32 ||
+	    sqlite3_column_int64(st, 3) < clock_now())
+		return HELLO_CODE_UNKNOWN;
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+		return HELLO_CODE_USED;
+	*row = sqlite3_column_int64(st, 0);
+	memcpy(psk, sqlite3_column_blob(st, 1), 32);
+	snprintf(branch, ID_MAX, "%s", db_col(st, 2));
+	return HELLO_OK;
+}
+
+int64_t
+device_register(struct db *db, int64_t code_row, const uint8_t key[32],
+    const char *name, struct perr *err)
+{
+	static const char burn[] =
+	    "UPDATE enroll_code SET used = ?, device = ? "
+	    "WHERE id = ? AND used IS NULL AND expires >= ?";
+	static const char get[] = "SELECT branch FROM enroll_code WHERE id = ?";
+	sqlite3_stmt	*st;
+	char		 branch[ID_MAX];
+	int64_t		 id;
+
+	if ((st = db_prep(db, get)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	sqlite3_bind_int64(st, 1, code_row);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return perr_set(err, ERR_NOT_FOUND, NULL, "enrollment code unknown");
+	snprintf(branch, sizeof branch, "%s", db_col(st, 0));
+	if ((id = device_insert(db, key, branch, name, err)) < 0)
+		return -1;
+	if ((st = db_prep(db, burn)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	sqlite3_bind_int64(st, 1, clock_now());
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, code_row);
+	sqlite3_bind_int64(st, 4, clock_now());
+	if (db_step_done(db, st) != 0 || db_changes(db) != 1)
+		return perr_set(err, ERR_CONFLICT, NULL,
+		    "enrollment code already used or expired");
+	return id;
+}

@@ -1,0 +1,499 @@
+/*
+ * rpc_dispatch(): everything every call needs, in order and once: envelope,
+ * method, login, role, parameter types, request id, transaction, handler,
+ * audit row, commit, reply.  Handlers never check roles or open
+ * transactions.  A protocol violation ends the session; a domain error is a
+ * normal reply.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "clock.h"
+#include "hex.h"
+#include "log.h"
+#include "mpjson.h"
+#include "pawd.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+const struct method methods[] = {
+#define M(h, nm, r, f, p) { .name = nm, .fn = rpc_##h, .roles = r, \
+	.flags = f, .params = p },
+#include "methods.def"
+#undef M
+};
+const size_t nmethods = sizeof methods / sizeof methods[0];
+
+#define PARAM_MAX	32
+#define STR_MAX		4096
+
+struct param_spec {
+	char	name[32];
+	char	type[8];
+	int	required;
+};
+
+static struct param_spec	 specs[sizeof methods / sizeof methods[0]][PARAM_MAX];
+static int			 nspecs[sizeof methods / sizeof methods[0]];
+static int			 specs_ready;
+
+static const char *role_names[] = {
+	"clerk", "manager", "hq_admin", "support"
+};
+
+const char *
+role_name(int role)
+{
+	int	i;
+
+	for (i = 0; i < 4; i++) {
+		if (role == (1 << i))
+			return role_names[i];
+	}
+	return "";
+}
+
+int
+role_parse(const char *s)
+{
+	int	i;
+
+	for (i = 0; s != NULL && i < 4; i++) {
+		if (strcmp(s, role_names[i]) == 0)
+			return 1 << i;
+	}
+	return 0;
+}
+
+/* Parse the parameter lists of methods.def once. */
+static void
+specs_init(void)
+{
+	size_t	 i;
+	char	*copy, *tok, *save, *colon;
+
+	for (i = 0; i < nmethods; i++) {
+		copy = xstrdup(methods[i].params);
+		for (tok = strtok_r(copy, " ", &save); tok != NULL &&
+		    nspecs[i] < PARAM_MAX; tok = strtok_r(NULL, " ", &save)) {
+			struct param_spec	*p = &specs[i][nspecs[i]++];
+
+			if ((p->required = (*tok == '+')))
+				tok++;
+			if ((colon = strchr(tok, ':')) != NULL)
+				*colon++ = '\0';
+			snprintf(p->name, sizeof p->name, "%s", tok);
+			snprintf(p->type, sizeof p->type, "%s",
+			    colon ? colon : "str");
+		}
+		free(copy);
+	}
+	specs_ready = 1;
+}
+
+int
+rpc_fail(struct req *req, enum err_code code, const char *field,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	req->failed = 1;
+	req->err.code = code;
+	req->err.field = field;
+	va_start(ap, fmt);
+	vsnprintf(req->err.msg, sizeof req->err.msg, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+rpc_fail_perr(struct req *req, const struct perr *e)
+{
+	req->failed = 1;
+	req->err = *e;
+}
+
+/* Check one value against its declared type. */
+static int
+param_type_ok(const struct param_spec *p, const msgpack_object *v)
+{
+	if (v->type == MSGPACK_OBJECT_NIL)
+		return !p->required;
+	if (strcmp(p->type, "str") == 0 || strcmp(p->type, "date") == 0)
+		return v->type == MSGPACK_OBJECT_STR &&
+		    v->via.str.size <= STR_MAX &&
+		    utf8_valid(v->via.str.ptr, v->via.str.size);
+	if (strcmp(p->type, "int") == 0)
+		return v->type == MSGPACK_OBJECT_POSITIVE_INTEGER ||
+		    v->type == MSGPACK_OBJECT_NEGATIVE_INTEGER;
+	if (strcmp(p->type, "bool") == 0)
+		return v->type == MSGPACK_OBJECT_BOOLEAN;
+	if (strcmp(p->type, "list") == 0)
+		return v->type == MSGPACK_OBJECT_ARRAY;
+	if (strcmp(p->type, "map") == 0)
+		return v->type == MSGPACK_OBJECT_MAP;
+	return 1;
+}
+
+/* Validate params against the table: names known, types right, required present. */
+static int
+rpc_check_params(struct req *req, size_t mi)
+{
+	const msgpack_object	*map = req->params;
+	uint32_t		 i;
+	int			 j, found;
+
+	for (i = 0; map != NULL && i < map->via.map.size; i++) {
+		const msgpack_object	*k = &map->via.map.ptr[i].key;
+
+		if (k->type != MSGPACK_OBJECT_STR)
+			return rpc_fail(req, ERR_BAD_REQUEST, NULL,
+			    "parameter names must be strings");
+		found = 0;
+		for (j = 0; j < nspecs[mi]; j++) {
+			if (mp_str_eq(k, specs[mi][j].name)) {
+				found = 1;
+				if (!param_type_ok(&specs[mi][j],
+				    &map->via.map.ptr[i].val))
+					return rpc_fail(req, ERR_BAD_REQUEST,
+					    specs[mi][j].name,
+					    "%s must be of type %s",
+					    specs[mi][j].name, specs[mi][j].type);
+				if (strcmp(specs[mi][j].type, "date") == 0 &&
+				    map->via.map.ptr[i].val.type ==
+				    MSGPACK_OBJECT_STR) {
+					char	*d = mp_strdup(&map->via.map.ptr[i].val);
+					int	 ok = *d == '\0' || clock_date_valid(d);
+
+					free(d);
+					if (!ok)
+						return rpc_fail(req, ERR_INVALID,
+						    specs[mi][j].name,
+						    "%s must be a date YYYY-MM-DD",
+						    specs[mi][j].name);
+				}
+				break;
+			}
+		}
+		if (!found && !mp_str_eq(k, "request_id")) {
+			char	*name = mp_strdup(k);
+
+			rpc_fail(req, ERR_BAD_REQUEST, NULL,
+			    "unknown parameter %.60s", name);
+			free(name);
+			return -1;
+		}
+	}
+	for (j = 0; j < nspecs[mi]; j++) {
+		const msgpack_object	*v = mp_get(map, specs[mi][j].name);
+
+		if (specs[mi][j].required &&
+		    (v == NULL || v->type == MSGPACK_OBJECT_NIL))
+			return rpc_fail(req, ERR_INVALID, specs[mi][j].name,
+			    "%s is required", specs[mi][j].name);
+	}
+	return 0;
+}
+
+int
+rpc_has(struct req *req, const char *name)
+{
+	const msgpack_object	*v = mp_get(req->params, name);
+
+	return v != NULL && v->type != MSGPACK_OBJECT_NIL;
+}
+
+const msgpack_object *
+rpc_obj(struct req *req, const char *name)
+{
+	const msgpack_object	*v = mp_get(req->params, name);
+
+	return v != NULL && v->type != MSGPACK_OBJECT_NIL ? v : NULL;
+}
+
+const char *
+rpc_str(struct req *req, const char *name)
+{
+	const msgpack_object	*v = rpc_obj(req, name);
+	char			*s;
+
+	if ((s = mp_strdup(v)) == NULL)
+		return NULL;
+	req->strs = xrealloc(req->strs, (req->nstrs + 1) * sizeof *req->strs);
+	req->strs[req->nstrs++] = s;
+	return s;
+}
+
+int64_t
+rpc_int(struct req *req, const char *name, int64_t def)
+{
+	int64_t	v;
+
+	if (mp_int(rpc_obj(req, name), &v) != 0)
+		return def;
+	return v;
+}
+
+int
+rpc_bool(struct req *req, const char *name, int def)
+{
+	const msgpack_object	*v = rpc_obj(req, name);
+
+	if (v == NULL || v->type != MSGPACK_OBJECT_BOOLEAN)
+		return def;
+	return v->via.boolean;
+}
+
+void
+rpc_audit(struct req *req, const char *entity, const char *id,
+    const char *before)
+{
+	free(req->audit_entity);
+	free(req->audit_id);
+	free(req->audit_before);
+	req->audit_entity = xstrdup(entity);
+	req->audit_id = id != NULL ? xstrdup(id) : NULL;
+	req->audit_before = before != NULL ? xstrdup(before) : NULL;
+}
+
+void
+rpc_actor(struct req *req, struct actor *a)
+{
+	struct session	*s = req->s;
+
+	a->staff = s->staff[0] != '\0' ? s->staff : NULL;
+	a->device = s->device;
+	a->branch = s->branch[0] != '\0' ? s->branch : NULL;
+	a->role = s->role;
+}
+
+static void
+req_free(struct req *req)
+{
+	size_t	i;
+
+	for (i = 0; i < req->nstrs; i++) {
+		sodium_memzero(req->strs[i], strlen(req->strs[i]));
+		free(req->strs[i]);
+	}
+	free(req->strs);
+	free(req->ctx);
+	free(req->audit_entity);
+	free(req->audit_id);
+	free(req->audit_before);
+	free(req->audit_after);
+	msgpack_sbuffer_destroy(&req->sb);
+	msgpack_unpacked_destroy(&req->msg);
+	free(req);
+}
+
+/* JSON of the packed result, for the audit row's "after". */
+static char *
+req_result_json(struct req *req)
+{
+	msgpack_unpacked	u;
+	char			*s = NULL;
+
+	if (req->sb.size == 0)
+		return NULL;
+	if (mp_unpack(&u, (uint8_t *)req->sb.data, req->sb.size) == 0)
+		s = mp_to_json_text(&u.data);
+	msgpack_unpacked_destroy(&u);
+	return s;
+}
+
+/* Commit (with the audit row) or roll back the method's transaction. */
+static void
+req_end_tx(struct req *req)
+{
+	struct actor	 a;
+	char		*after;
+
+	if (!(req->m->flags & F_WRITE) || !db_in_tx(req->db))
+		return;
+	if (req->failed && !req->commit_on_error) {
+		db_rollback(req->db);
+		return;
+	}
+	if (req->audit_entity != NULL) {
+		rpc_actor(req, &a);
+		after = req->failed ? NULL : req->audit_after != NULL ?
+		    xstrdup(req->audit_after) : req_result_json(req);
+		if (audit_add(req->db, &a, req->m->name, req->audit_entity,
+		    req->audit_id, req->audit_before, after) != 0) {
+			free(after);
+			db_rollback(req->db);
+			rpc_fail(req, ERR_INTERNAL, NULL, "audit write failed");
+			return;
+		}
+		free(after);
+	}
+	if (db_commit(req->db) != 0)
+		rpc_fail(req, ERR_INTERNAL, NULL, "commit failed");
+}
+
+/* Pack [1, msgid, error, result] and queue it; free the request. */
+static void
+req_reply(struct req *req)
+{
+	msgpack_sbuffer	 sb;
+	msgpack_packer	 pk;
+
+	req_end_tx(req);
+	if (!(req->s->flags & SESSION_DEAD)) {
+		msgpack_sbuffer_init(&sb);
+		msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+		msgpack_pack_array(&pk, 4);
+		msgpack_pack_uint8(&pk, RPC_RESPONSE);
+		msgpack_pack_uint32(&pk, req->msgid);
+		if (req->failed) {
+			rpc_pack_error(&pk, req->err.code, req->err.msg,
+			    req->err.field);
+			msgpack_pack_nil(&pk);
+		} else {
+			msgpack_pack_nil(&pk);
+			if (req->sb.size == 0)
+				msgpack_pack_map(&pk, 0);
+			else
+				msgpack_sbuffer_write(&sb, req->sb.data,
+				    req->sb.size);
+		}
+		session_send(req->s, sb.data, sb.size);
+		msgpack_sbuffer_destroy(&sb);
+	}
+	if (req->failed && req->err.code == ERR_INTERNAL)
+		log_error("%s: %s", req->m->name, req->err.msg);
+	db_release(req->db);
+	req_free(req);
+}
+
+void
+rpc_continue(struct req *req, void (*fn)(struct req *))
+{
+	struct session	*s;
+
+	req->s->pending--;
+	if (fn == NULL)
+		;	/* refused before the slow part: just answer */
+	else if ((req->m->flags & F_WRITE) && db_begin(req->db) != 0)
+		rpc_fail(req, ERR_INTERNAL, NULL, "database busy");
+	else if (!(req->s->flags & SESSION_DEAD) || (req->m->flags & F_WRITE))
+		fn(req);
+	s = req->s;
+	req_reply(req);
+	/* A shutdown waits for slow requests before closing their session. */
+	if (s->srv->shutting_down && s->pending == 0)
+		session_kill(s, "server shutting down");
+}
+
+static const struct method *
+method_find(const char *name, size_t len, size_t *index)
+{
+	size_t	i;
+
+	for (i = 0; i < nmethods; i++) {
+		if (strlen(methods[i].name) == len &&
+		    memcmp(methods[i].name, name, len) == 0) {
+			*index = i;
+			return &methods[i];
+		}
+	}
+	return NULL;
+}
+
+/* Gatekeeping before the handler: login, role, channel kind, request id. */
+static int
+rpc_admit(struct req *req, const struct method *m)
+{
+	struct session		*s = req->s;
+	const msgpack_object	*rid;
+	uint8_t			 raw[16];
+	char			*hex;
+	int			 bad;
+
+	if ((s->flags & SESSION_ENROLL) != ((m->flags & F_ENROLL) ?
+	    SESSION_ENROLL : 0))
+		return rpc_fail(req, ERR_FORBIDDEN, NULL, "%s is not allowed %s",
+		    m->name, (s->flags & SESSION_ENROLL) ?
+		    "while enrolling" : "on a session");
+	if (!(m->flags & F_PUBLIC) && s->staff[0] == '\0')
+		return rpc_fail(req, ERR_UNAUTHENTICATED, NULL,
+		    "log in first");
+	if (!(m->flags & F_PUBLIC) && !(m->roles & s->role))
+		return rpc_fail(req, ERR_FORBIDDEN, NULL,
+		    "role %s may not call %s", role_name(s->role), m->name);
+	if (m->flags & F_MONEY) {
+		rid = rpc_obj(req, "request_id");
+		hex = mp_strdup(rid);
+		bad = hex == NULL || hex_decode(hex, raw, sizeof raw) != 0;
+		free(hex);
+		if (bad)
+			return rpc_fail(req, ERR_INVALID, "request_id",
+			    "request_id must be 32 hex characters");
+	}
+	return 0;
+}
+
+/*
+ * Handle one record from a session.  The record is borrowed; async
+ * requests keep their own unpacked copy.
+ */
+void
+rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
+{
+	struct req		*req;
+	struct rpc_msg		 msg;
+	size_t			 mi = 0;
+
+	if (!specs_ready)
+		specs_init();
+	req = xcalloc(1, sizeof *req);
+	msgpack_sbuffer_init(&req->sb);
+	msgpack_packer_init(&req->pk, &req->sb, msgpack_sbuffer_write);
+	if (mp_unpack(&req->msg, data, len) != 0 ||
+	    rpc_parse(&req->msg.data, &msg) != 0) {
+		req_free(req);
+		session_kill(s, "malformed message");
+		return;
+	}
+	if (msg.type != RPC_REQUEST) {
+		/* Clients send no notifications Pawprint knows; answers never. */
+		req_free(req);
+		if (msg.type == RPC_RESPONSE)
+			session_kill(s, "unexpected response");
+		return;
+	}
+	req->s = s;
+	req->srv = s->srv;
+	req->db = s->srv->db;
+	req->msgid = msg.msgid;
+	req->params = msg.params;
+	if ((req->m = method_find(msg.method, msg.method_len, &mi)) == NULL) {
+		static const struct method unknown = { .name = "?" };
+
+		req->m = &unknown;
+		rpc_fail(req, ERR_NO_METHOD, NULL, "no such method");
+		req_reply(req);
+		return;
+	}
+	if (rpc_admit(req, req->m) != 0 || rpc_check_params(req, mi) != 0) {
+		req_reply(req);
+		return;
+	}
+	if (req->m->flags & F_ASYNC) {
+		s->pending++;
+		req->m->fn(req);	/* answers later through rpc_continue() */
+		return;
+	}
+	if ((req->m->flags & F_WRITE) && db_begin(req->db) != 0) {
+		rpc_fail(req, ERR_INTERNAL, NULL, "database busy");
+		req_reply(req);
+		return;
+	}
+	req->m->fn(req);
+	req_reply(req);
+}

@@ -1,0 +1,1 @@
+/* members and pets: written by the member work */

@@ -1,0 +1,323 @@
+/*
+ * pawd: command line.  init, serve, pubkey, enroll, device add.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "clock.h"
+#include "enroll.h"
+#include "hex.h"
+#include "log.h"
+#include "noise.h"
+#include "pawd.h"
+#include "xmalloc.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: pawd init DIR\n"
+	    "       pawd serve DIR [--listen HOST:PORT]... [--stdio]\n"
+	    "                  [--log FILE] [--log-level debug|info|warn|error]\n"
+	    "                  [--idle-timeout SECONDS]\n"
+	    "       pawd pubkey DIR\n"
+	    "       pawd enroll DIR --branch CODE\n"
+	    "       pawd device add DIR --branch CODE --pubkey HEX [--name NAME]\n"
+	    "       pawd version\n");
+	exit(2);
+}
+
+/* Read a password from the terminal without echo. */
+static char *
+read_secret(const char *prompt)
+{
+	struct termios	 old, raw;
+	char		 buf[256];
+	FILE		*tty = fopen("/dev/tty", "r+");
+	int		 echo_off = 0;
+
+	if (tty == NULL)
+		return NULL;
+	fputs(prompt, tty);
+	fflush(tty);
+	if (tcgetattr(fileno(tty), &old) == 0) {
+		raw = old;
+		raw.c_lflag &= ~(tcflag_t)ECHO;
+		echo_off = tcsetattr(fileno(tty), TCSAFLUSH, &raw) == 0;
+	}
+	if (fgets(buf, sizeof buf, tty) == NULL)
+		buf[0] = '\0';
+	if (echo_off)
+		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return xstrdup(buf);
+}
+
+/* Open the data directory's database with the schema applied. */
+static struct db *
+open_db(const char *dir)
+{
+	struct server	 srv;
+
+	if (server_init(&srv, dir) != 0)
+		exit(1);
+	/* Only the database is wanted: drop the rest. */
+	worker_free(srv.worker);
+	loop_free(srv.loop);
+	close(srv.sig_pipe[0]);
+	close(srv.sig_pipe[1]);
+	free(srv.dir);
+	return srv.db;
+}
+
+static int
+cmd_init(const char *dir)
+{
+	uint8_t		 priv[32], pub[32];
+	char		*path, *pw, hash[128], hex[65];
+	const char	*env = getenv("PAW_ADMIN_PASSWORD");
+	struct perr	 err;
+	struct db	*db;
+	int		 fd;
+
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		fprintf(stderr, "pawd: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	path = xasprintf("%s/server.key", dir);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1) {
+		fprintf(stderr, "pawd: %s: %s (already initialised?)\n", path,
+		    strerror(errno));
+		free(path);
+		return 1;
+	}
+	noise_keypair(priv, pub);
+	if (write(fd, priv, 32) != 32 || fsync(fd) != 0) {
+		fprintf(stderr, "pawd: %s: write failed\n", path);
+		close(fd);
+		unlink(path);
+		return 1;
+	}
+	close(fd);
+	free(path);
+	sodium_memzero(priv, sizeof priv);
+	pw = env != NULL ? xstrdup(env) : read_secret("HQ admin password: ");
+	if (pw == NULL || staff_check_password(pw, &err) != 0) {
+		fprintf(stderr, "pawd: admin password: %s\n",
+		    pw == NULL ? "none given (set PAW_ADMIN_PASSWORD)" : err.msg);
+		return 1;
+	}
+	if (staff_hash(pw, hash) != 0)
+		return 1;
+	sodium_memzero(pw, strlen(pw));
+	free(pw);
+	db = open_db(dir);
+	if (db_begin(db) != 0 ||
+	    branch_insert(db, "HQ", "Headquarters", "", "", &err) != 0 ||
+	    staff_insert(db, "admin", "HQ admin", R_HQ, "HQ", hash, &err) != 0 ||
+	    audit_add(db, &(struct actor){ .branch = "HQ" }, "pawd.init",
+	    "branch", "HQ", NULL, NULL) != 0 || db_commit(db) != 0) {
+		fprintf(stderr, "pawd: init failed: %s\n", err.msg);
+		db_close(db);
+		return 1;
+	}
+	db_close(db);
+	hex_encode(pub, 32, hex);
+	printf("%s\n", hex);
+	return 0;
+}
+
+static int
+cmd_pubkey(const char *dir)
+{
+	char	*path = xasprintf("%s/server.key", dir), hex[65];
+	uint8_t	 priv[32], pub[32];
+	FILE	*f = fopen(path, "r");
+
+	if (f == NULL || fread(priv, 1, 32, f) != 32) {
+		fprintf(stderr, "pawd: %s: cannot read\n", path);
+		return 1;
+	}
+	fclose(f);
+	free(path);
+	noise_pubkey(priv, pub);
+	sodium_memzero(priv, sizeof priv);
+	hex_encode(pub, 32, hex);
+	printf("%s\n", hex);
+	return 0;
+}
+
+static const char *
+opt_value(int argc, char **argv, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < argc - 1; i++) {
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	}
+	return NULL;
+}
+
+static int
+cmd_enroll(const char *dir, int argc, char **argv)
+{
+	const char	*branch = opt_value(argc, argv, "--branch");
+	char		 code[ENROLL_CODE_MAX];
+	struct perr	 err;
+	struct db	*db;
+	uint8_t		 priv[32], pub[32];
+	char		*path = xasprintf("%s/server.key", dir);
+	FILE		*f = fopen(path, "r");
+
+	free(path);
+	if (branch == NULL)
+		usage();
+	if (f == NULL || fread(priv, 1, 32, f) != 32) {
+		fprintf(stderr, "pawd: %s: no server key\n", dir);
+		return 1;
+	}
+	fclose(f);
+	noise_pubkey(priv, pub);
+	sodium_memzero(priv, sizeof priv);
+	db = open_db(dir);
+	if (db_begin(db) != 0 ||
+	    device_enroll_code(db, pub, branch, code, &err) != 0 ||
+	    audit_add(db, &(struct actor){ .branch = branch }, "pawd.enroll",
+	    "branch", branch, NULL, NULL) != 0 || db_commit(db) != 0) {
+		db_rollback(db);
+		fprintf(stderr, "pawd: %s\n", err.msg);
+		db_close(db);
+		return 1;
+	}
+	db_close(db);
+	printf("%s\n", code);
+	fprintf(stderr, "one-time code for branch %s, valid 24 hours:\n"
+	    "  paw enroll HOST:PORT %s\n", branch, code);
+	return 0;
+}
+
+static int
+cmd_device_add(const char *dir, int argc, char **argv)
+{
+	const char	*branch = opt_value(argc, argv, "--branch");
+	const char	*hex = opt_value(argc, argv, "--pubkey");
+	const char	*name = opt_value(argc, argv, "--name");
+	uint8_t		 key[32];
+	struct perr	 err;
+	struct db	*db;
+	int64_t		 id;
+
+	if (branch == NULL || hex == NULL)
+		usage();
+	if (hex_decode(hex, key, 32) != 0) {
+		fprintf(stderr, "pawd: --pubkey: expected 64 hex characters\n");
+		return 1;
+	}
+	db = open_db(dir);
+	if (db_begin(db) != 0 ||
+	    (id = device_insert(db, key, branch, name ? name : "", &err)) < 0 ||
+	    audit_add(db, &(struct actor){ .branch = branch }, "pawd.device.add",
+	    "device", hex, NULL, NULL) != 0 || db_commit(db) != 0) {
+		db_rollback(db);
+		fprintf(stderr, "pawd: %s\n", err.msg);
+		db_close(db);
+		return 1;
+	}
+	db_close(db);
+	printf("device %lld added to branch %s\n", (long long)id, branch);
+	return 0;
+}
+
+static int
+cmd_serve(const char *dir, int argc, char **argv)
+{
+	struct server	 srv;
+	const char	*logfile = NULL, *level = "info", *listens[8];
+	int		 nlisten = 0, stdio = 0, idle = 0, i, lv;
+	char		*deflog = NULL;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--stdio") == 0)
+			stdio = 1;
+		else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc &&
+		    nlisten < 8)
+			listens[nlisten++] = argv[++i];
+		else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc)
+			logfile = argv[++i];
+		else if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc)
+			level = argv[++i];
+		else if (strcmp(argv[i], "--idle-timeout") == 0 && i + 1 < argc)
+			idle = atoi(argv[++i]);
+		else
+			usage();
+	}
+	if ((lv = log_level_parse(level)) < 0)
+		usage();
+	/* Over ssh, standard error reaches the branch: log to a file. */
+	if (stdio && logfile == NULL)
+		logfile = deflog = xasprintf("%s/pawd.log", dir);
+	if (log_open(lv, logfile) != 0) {
+		fprintf(stderr, "pawd: %s: cannot open log\n", logfile);
+		return 1;
+	}
+	free(deflog);
+	if (server_init(&srv, dir) != 0)
+		return 1;
+	if (idle > 0)
+		srv.idle_timeout = idle;
+	if (stdio) {
+		if (server_serve_stdio(&srv) != 0)
+			return 1;
+	} else {
+		if (nlisten == 0)
+			listens[nlisten++] = "127.0.0.1:7700";
+		for (i = 0; i < nlisten; i++) {
+			if (server_listen(&srv, listens[i]) != 0)
+				return 1;
+		}
+	}
+	log_info("pawd %s serving %s", PAW_VERSION, dir);
+	server_run(&srv);
+	server_free(&srv);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "pawd: libsodium failed to start\n");
+		return 1;
+	}
+	umask(077);
+	if (argc >= 2 && strcmp(argv[1], "version") == 0) {
+		printf("pawd %s\n", PAW_VERSION);
+		return 0;
+	}
+	if (argc < 3)
+		usage();
+	if (strcmp(argv[1], "init") == 0)
+		return cmd_init(argv[2]);
+	if (strcmp(argv[1], "pubkey") == 0)
+		return cmd_pubkey(argv[2]);
+	if (strcmp(argv[1], "serve") == 0)
+		return cmd_serve(argv[2], argc - 3, argv + 3);
+	if (strcmp(argv[1], "enroll") == 0)
+		return cmd_enroll(argv[2], argc - 3, argv + 3);
+	if (strcmp(argv[1], "device") == 0 && argc >= 4 &&
+	    strcmp(argv[2], "add") == 0)
+		return cmd_device_add(argv[3], argc - 4, argv + 4);
+	usage();
+	return 2;
+}

@@ -1,0 +1,277 @@
+/*
+ * pawd: the Pawprint HQ server.  One header for the program, with a section
+ * per file.
+ */
+#ifndef PAWD_H
+#define PAWD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <msgpack.h>
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "chan.h"
+#include "loop.h"
+#include "rpc.h"
+
+/* Roles, as a bit mask. */
+#define R_CLERK		0x1
+#define R_MANAGER	0x2
+#define R_HQ		0x4
+#define R_SUPPORT	0x8
+#define R_STAFF		(R_CLERK | R_MANAGER | R_HQ)
+#define R_ALL		(R_STAFF | R_SUPPORT)
+
+/* Method flags. */
+#define F_PUBLIC	0x1	/* callable before login */
+#define F_WRITE		0x2	/* one transaction with its audit row */
+#define F_MONEY		0x4	/* request_id required */
+#define F_ASYNC		0x8	/* slow part off the loop, then rpc_continue() */
+#define F_ENROLL	0x10	/* only on an enrollment channel */
+
+#define ID_MAX		64	/* staff ids, branch codes */
+#define PRELOGIN_MAX_RECORD	(64 * 1024)
+
+/* A domain error: code, the field it names (or NULL) and an English message. */
+struct perr {
+	enum err_code	 code;
+	const char	*field;		/* static string or NULL */
+	char		 msg[256];
+};
+
+/* Who did something, for the audit trail. */
+struct actor {
+	const char	*staff;		/* NULL before login */
+	int64_t		 device;
+	const char	*branch;
+	int		 role;
+};
+
+struct server;
+struct session;
+struct method;
+
+/* One request being handled. */
+struct req {
+	struct server		*srv;
+	struct session		*s;
+	struct db		*db;
+	const struct method	*m;
+	uint32_t		 msgid;
+	const msgpack_object	*params;	/* map or NULL */
+	msgpack_sbuffer		 sb;		/* the result */
+	msgpack_packer		 pk;
+	struct perr		 err;
+	int			 failed;
+	int			 commit_on_error; /* keep writes of a refusal */
+	char			*audit_entity;
+	char			*audit_id;
+	char			*audit_before;	/* JSON or NULL */
+	char			*audit_after;	/* JSON, default: the result */
+	char		       **strs;		/* copies handed out by rpc_str */
+	size_t			 nstrs;
+	msgpack_unpacked	 msg;		/* owns params (async requests) */
+	void			*ctx;		/* an async handler's state */
+	struct req		*next;
+};
+
+/* error.c */
+int		 perr_set(struct perr *, enum err_code, const char *field,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* db.c */
+struct db;
+/* Open (creating with mode 0600) and configure: WAL, foreign keys. */
+struct db	*db_open(const char *path, char **errstr);
+void		 db_close(struct db *);
+sqlite3		*db_handle(struct db *);
+/*
+ * A prepared statement for sql, cached by the address of sql (pass string
+ * literals): reset and unbound, ready to bind.  NULL on error (logged).
+ */
+sqlite3_stmt	*db_prep(struct db *, const char *sql);
+/* Reset every statement handed out (end of a request: no stale snapshot). */
+void		 db_release(struct db *);
+/* Run SQL without results (DDL, pragmas: never input). 0 or -1. */
+int		 db_exec(struct db *, const char *sql);
+int		 db_begin(struct db *);
+int		 db_commit(struct db *);
+void		 db_rollback(struct db *);
+int		 db_in_tx(struct db *);
+int64_t		 db_last_id(struct db *);
+int		 db_changes(struct db *);
+/* Bind text or NULL. */
+void		 db_bind_text(sqlite3_stmt *, int idx, const char *);
+/* Column text, "" never NULL unless the value is NULL and null_ok. */
+const char	*db_col(sqlite3_stmt *, int idx);
+/* Step a statement expected to finish (DONE); 0 or -1 (logged). */
+int		 db_step_done(struct db *, sqlite3_stmt *);
+/* SQLITE_CONSTRAINT_UNIQUE et al: the last extended error code. */
+int		 db_errcode(struct db *);
+/* Store a JSON text of one row, for audit: SELECT json_object(...). */
+char		*db_json(struct db *, const char *sql, int64_t id);
+
+/* migrate.c */
+/* Apply schema/NNN-*.sql not yet recorded, in order. 0 or -1. */
+int		 migrate_run(struct db *, const char *schema_dir);
+
+/* audit.c */
+int		 audit_add(struct db *, const struct actor *, const char *method,
+		    const char *entity, const char *entity_id,
+		    const char *before, const char *after);
+
+/* dispatch.c: parameters (already type-checked against the table) */
+int		 rpc_has(struct req *, const char *name);
+/* A NUL-terminated copy owned by the request, or NULL if absent/nil. */
+const char	*rpc_str(struct req *, const char *name);
+/* The integer, or def if absent. */
+int64_t		 rpc_int(struct req *, const char *name, int64_t def);
+int		 rpc_bool(struct req *, const char *name, int def);
+/* The raw object (borrowed), or NULL. */
+const msgpack_object *rpc_obj(struct req *, const char *name);
+/* Fail the request; returns -1 so handlers can `return rpc_fail(...)`. */
+int		 rpc_fail(struct req *, enum err_code, const char *field,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Fail with a domain error. */
+void		 rpc_fail_perr(struct req *, const struct perr *);
+/* Name the entity for the audit row; before is JSON or NULL (copied). */
+void		 rpc_audit(struct req *, const char *entity, const char *id,
+		    const char *before);
+/* The actor of this request. */
+void		 rpc_actor(struct req *, struct actor *);
+/*
+ * Finish an F_ASYNC request from the loop: run fn inside the method's
+ * transaction (if F_WRITE), write the audit row, reply, free the request.
+ */
+void		 rpc_continue(struct req *, void (*fn)(struct req *));
+void		 rpc_dispatch(struct session *, const uint8_t *, size_t);
+/* The method table, for system.methods. */
+struct method {
+	const char	*name;
+	void		(*fn)(struct req *);
+	int		 roles;
+	int		 flags;
+	const char	*params;
+};
+extern const struct method methods[];
+extern const size_t nmethods;
+const char	*role_name(int role);
+int		 role_parse(const char *);
+
+/* Handlers, one per line of methods.def (rpc-<noun>.c). */
+#define M(fn, name, roles, flags, params) void rpc_##fn(struct req *);
+#include "methods.def"
+#undef M
+
+/* server.c */
+struct server {
+	struct loop	*loop;
+	struct db	*db;
+	char		*dir;
+	uint8_t		 s_priv[32];
+	uint8_t		 s_pub[32];
+	int		*listen_fds;
+	size_t		 nlisten;
+	struct session	*sessions;
+	int		 nsessions;
+	int		 max_sessions;
+	int		 idle_timeout;	/* seconds */
+	int		 shutting_down;
+	int		 stdio;
+	struct worker	*worker;
+	uint64_t	 next_session_id;
+	int		 sig_pipe[2];
+	int64_t		 started;
+};
+
+int		 server_init(struct server *, const char *dir);
+int		 server_listen(struct server *, const char *hostport);
+int		 server_serve_stdio(struct server *);
+void		 server_run(struct server *);
+void		 server_free(struct server *);
+/* Cut every live session of a device (after revocation). */
+void		 server_kick_device(struct server *, int64_t device,
+		    const char *reason);
+/* Cut every live session of a staff member (disabled). */
+void		 server_kick_staff(struct server *, const char *staff,
+		    const char *reason);
+
+/* session.c */
+#define SESSION_ENROLL	0x1
+#define SESSION_DEAD	0x2
+struct session {
+	struct server	*srv;
+	struct chan	*chan;
+	uint64_t	 id;
+	int		 flags;
+	char		 peer[64];
+	int64_t		 device;	/* device row id, 0 while enrolling */
+	char		 branch[ID_MAX];	/* the device's branch */
+	int64_t		 enroll_code;	/* enroll_code row id */
+	char		 client[64];
+	char		 host[64];
+	/* Logged-in staff, or staff[0] == '\0'. */
+	char		 staff[ID_MAX];
+	char		 staff_branch[ID_MAX];
+	int		 role;
+	int64_t		 token_id;
+	int		 pending;	/* async requests in flight */
+	struct session	*next, *prev;
+};
+
+struct session	*session_create(struct server *, int fd_in, int fd_out,
+		    const char *peer);
+/* Unlink and free once nothing refers to it. */
+void		 session_reap(struct server *);
+void		 session_kill(struct session *, const char *reason);
+/* Send a record (an already packed msgpack message). */
+void		 session_send(struct session *, const char *, size_t);
+void		 session_notify_closing(struct session *, const char *reason);
+
+/* worker.c: slow work (password hashing) off the event loop. */
+struct worker;
+typedef void	 worker_fn(void *arg);		/* runs on a thread */
+typedef void	 worker_done(void *arg);	/* runs on the loop */
+struct worker	*worker_create(struct loop *, int nthreads);
+void		 worker_free(struct worker *);
+void		 worker_submit(struct worker *, worker_fn *, worker_done *,
+		    void *arg);
+/* Jobs queued or running. */
+int		 worker_busy(struct worker *);
+
+/* staff.c */
+/* Hash a password with Argon2id (slow: call from a worker). 0 or -1. */
+int		 staff_hash(const char *password, char out[128]);
+int		 staff_verify(const char *hash, const char *password);
+int		 staff_check_password(const char *password, struct perr *);
+int		 staff_insert(struct db *, const char *id, const char *name,
+		    int role, const char *branch, const char *hash,
+		    struct perr *);
+
+/* branch.c */
+int		 branch_exists(struct db *, const char *code);
+int		 branch_insert(struct db *, const char *code, const char *name,
+		    const char *address, const char *phone, struct perr *);
+
+/* device.c */
+/* Look a device up by its key: row id and branch, status "ok", ... */
+const char	*device_identify(struct db *, const uint8_t key[32],
+		    int64_t *id, char *branch);
+int64_t		 device_insert(struct db *, const uint8_t key[32],
+		    const char *branch, const char *name, struct perr *);
+/* Create an enrollment code for branch into code (ENROLL_CODE_MAX). */
+int		 device_enroll_code(struct db *, const uint8_t server_pub[32],
+		    const char *branch, char *code, struct perr *);
+/* Hello of an enrollment: find the code; HELLO_ status; psk and row id. */
+int		 device_code_lookup(struct db *, const uint8_t code_id[16],
+		    uint8_t psk[32], int64_t *row, char *branch);
+/* First record of an enrollment: register the key, burn the code. */
+int64_t		 device_register(struct db *, int64_t code_row,
+		    const uint8_t key[32], const char *name, struct perr *);
+
+/* ---- members and pets (member.c, pet.c) ---- */
+#include "member.h"
+
+#endif

@@ -1,0 +1,377 @@
+/*
+ * The server process: listening sockets, the accept path, the cron timer
+ * (idle sessions), signals through a self-pipe, and graceful shutdown:
+ * stop accepting, answer what is in flight, tell every client, close the
+ * database cleanly.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <sodium.h>
+
+#include "clock.h"
+#include "log.h"
+#include "noise.h"
+#include "pawd.h"
+#include "xmalloc.h"
+
+static int	sig_fd = -1;
+
+static void
+server_signal(int sig)
+{
+	int	saved = errno;
+	char	c = (char)sig;
+
+	if (sig_fd != -1 && write(sig_fd, &c, 1) == -1) {
+		/* nothing to do in a handler */
+	}
+	errno = saved;
+}
+
+static int
+set_nonblock(int fd)
+{
+	int	fl = fcntl(fd, F_GETFL);
+
+	return fl == -1 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+static void
+server_cron(void *arg)
+{
+	struct server	*srv = arg;
+	struct session	*s;
+	int64_t		 now = clock_ms();
+
+	for (s = srv->sessions; s != NULL; s = s->next) {
+		if (s->flags & SESSION_DEAD)
+			continue;
+		if (now - chan_last_rx(s->chan) > (int64_t)srv->idle_timeout * 1000)
+			session_kill(s, "idle timeout");
+	}
+	loop_add_timer(srv->loop, 1000, server_cron, srv);
+}
+
+static void
+server_before_sleep(void *arg)
+{
+	struct server	*srv = arg;
+
+	session_reap(srv);
+	db_release(srv->db);
+	if (srv->stdio && srv->sessions == NULL)
+		loop_stop(srv->loop);
+	if (srv->shutting_down && srv->sessions == NULL &&
+	    worker_busy(srv->worker) == 0)
+		loop_stop(srv->loop);
+}
+
+/* Begin a graceful shutdown: no new sessions, close the live ones. */
+static void
+server_shutdown(struct server *srv)
+{
+	struct session	*s;
+	size_t		 i;
+
+	if (srv->shutting_down)
+		return;
+	log_info("shutting down: %d sessions", srv->nsessions);
+	srv->shutting_down = 1;
+	for (i = 0; i < srv->nlisten; i++) {
+		loop_del_fd(srv->loop, srv->listen_fds[i]);
+		close(srv->listen_fds[i]);
+	}
+	srv->nlisten = 0;
+	/* Answer what clients already sent, then say goodbye. */
+	for (s = srv->sessions; s != NULL; s = s->next) {
+		if (!(s->flags & SESSION_DEAD))
+			chan_drain(s->chan);
+	}
+	for (s = srv->sessions; s != NULL; s = s->next) {
+		if (s->pending == 0)
+			session_kill(s, "server shutting down");
+	}
+}
+
+static void
+server_sig_read(int fd, int events, void *arg)
+{
+	struct server	*srv = arg;
+	char		 c;
+
+	while (read(fd, &c, 1) == 1) {
+		if (c == SIGTERM || c == SIGINT)
+			server_shutdown(srv);
+	}
+}
+
+static int
+server_load_key(struct server *srv)
+{
+	char	*path = xasprintf("%s/server.key", srv->dir);
+	FILE	*f = fopen(path, "r");
+	int	 rc = -1;
+
+	free(path);
+	if (f == NULL)
+		return -1;
+	if (fread(srv->s_priv, 1, 32, f) == 32 &&
+	    noise_pubkey(srv->s_priv, srv->s_pub) == 0)
+		rc = 0;
+	fclose(f);
+	return rc;
+}
+
+/* Find schema/: $PAW_SCHEMA_DIR, or beside the executable, or installed. */
+static char *
+server_schema_dir(void)
+{
+	static const char *rel[] = { "/../schema", "/../../../schema",
+	    "/../share/pawprint/schema" };
+	char		 exe[4096], *dir, *p;
+	const char	*env = getenv("PAW_SCHEMA_DIR");
+	ssize_t		 n;
+	size_t		 i;
+
+	if (env != NULL)
+		return xstrdup(env);
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+		exe[n] = '\0';
+		if ((p = strrchr(exe, '/')) != NULL)
+			*p = '\0';
+		for (i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+			dir = xasprintf("%s%s/001-init.sql", exe, rel[i]);
+			if (access(dir, R_OK) == 0) {
+				dir[strlen(dir) - strlen("/001-init.sql")] = '\0';
+				return dir;
+			}
+			free(dir);
+		}
+	}
+	return xstrdup("/usr/share/pawprint/schema");
+}
+
+int
+server_init(struct server *srv, const char *dir)
+{
+	char		*path, *err = NULL, *schema;
+	struct rlimit	 rl;
+
+	memset(srv, 0, sizeof *srv);
+	srv->dir = xstrdup(dir);
+	srv->idle_timeout = 600;
+	srv->max_sessions = 10000;
+	srv->started = clock_now();
+	if (server_load_key(srv) != 0) {
+		log_error("%s/server.key: cannot read (run pawd init)", dir);
+		return -1;
+	}
+	path = xasprintf("%s/paw.db", dir);
+	srv->db = db_open(path, &err);
+	free(path);
+	if (srv->db == NULL) {
+		log_error("%s", err);
+		free(err);
+		return -1;
+	}
+	schema = server_schema_dir();
+	if (migrate_run(srv->db, schema) != 0) {
+		free(schema);
+		return -1;
+	}
+	free(schema);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	srv->loop = loop_create();
+	srv->worker = worker_create(srv->loop, 2);
+	if (pipe2(srv->sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		return -1;
+	sig_fd = srv->sig_pipe[1];
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, server_signal);
+	signal(SIGINT, server_signal);
+	loop_add_fd(srv->loop, srv->sig_pipe[0], LOOP_READ, server_sig_read, srv);
+	loop_set_before_sleep(srv->loop, server_before_sleep, srv);
+	loop_add_timer(srv->loop, 1000, server_cron, srv);
+	return 0;
+}
+
+static void
+server_accept(int fd, int events, void *arg)
+{
+	struct server		*srv = arg;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	char			 host[NI_MAXHOST], serv[NI_MAXSERV], peer[64];
+	int			 c, one = 1, i;
+
+	for (i = 0; i < 64; i++) {
+		len = sizeof ss;
+		c = accept4(fd, (struct sockaddr *)&ss, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (c == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("accept: %s", strerror(errno));
+			return;
+		}
+		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		if (getnameinfo((struct sockaddr *)&ss, len, host, sizeof host,
+		    serv, sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+			snprintf(peer, sizeof peer, "?");
+		else
+			snprintf(peer, sizeof peer, "%.40s:%.8s", host, serv);
+		if (srv->nsessions >= srv->max_sessions) {
+			log_warn("%s: refused, %d sessions", peer, srv->nsessions);
+			close(c);
+			continue;
+		}
+		if (session_create(srv, c, c, peer) == NULL)
+			close(c);
+	}
+}
+
+/* Split HOST:PORT, [V6]:PORT or :PORT. */
+static int
+split_hostport(const char *s, char *host, size_t hlen, char *port, size_t plen)
+{
+	const char	*colon;
+
+	if (*s == '[') {
+		const char	*end = strchr(s, ']');
+
+		if (end == NULL || end[1] != ':')
+			return -1;
+		snprintf(host, hlen, "%.*s", (int)(end - s - 1), s + 1);
+		snprintf(port, plen, "%s", end + 2);
+		return 0;
+	}
+	if ((colon = strrchr(s, ':')) == NULL)
+		return -1;
+	snprintf(host, hlen, "%.*s", (int)(colon - s), s);
+	snprintf(port, plen, "%s", colon + 1);
+	return 0;
+}
+
+int
+server_listen(struct server *srv, const char *hostport)
+{
+	struct addrinfo	 hints = { .ai_socktype = SOCK_STREAM,
+			    .ai_flags = AI_PASSIVE | AI_NUMERICSERV }, *res, *ai;
+	char		 host[256], port[32];
+	int		 fd, one = 1, n = 0;
+
+	if (split_hostport(hostport, host, sizeof host, port, sizeof port) != 0) {
+		log_error("%s: expected HOST:PORT", hostport);
+		return -1;
+	}
+	if (getaddrinfo(host[0] ? host : NULL, port, &hints, &res) != 0) {
+		log_error("%s: cannot resolve", hostport);
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
+		if (fd == -1)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (ai->ai_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+		    listen(fd, 1024) == -1 || set_nonblock(fd) == -1) {
+			log_error("%s: %s", hostport, strerror(errno));
+			close(fd);
+			continue;
+		}
+		srv->listen_fds = xrealloc(srv->listen_fds,
+		    (srv->nlisten + 1) * sizeof *srv->listen_fds);
+		srv->listen_fds[srv->nlisten++] = fd;
+		loop_add_fd(srv->loop, fd, LOOP_READ, server_accept, srv);
+		n++;
+	}
+	freeaddrinfo(res);
+	if (n == 0)
+		return -1;
+	log_info("listening on %s", hostport);
+	return 0;
+}
+
+int
+server_serve_stdio(struct server *srv)
+{
+	srv->stdio = 1;
+	set_nonblock(0);
+	set_nonblock(1);
+	return session_create(srv, 0, 1, "stdio") != NULL ? 0 : -1;
+}
+
+void
+server_run(struct server *srv)
+{
+	int64_t	deadline;
+
+	loop_run(srv->loop);
+	/* Give closing sessions a moment to flush, then stop for good. */
+	deadline = clock_ms() + 3000;
+	while ((srv->sessions != NULL || worker_busy(srv->worker) > 0) &&
+	    clock_ms() < deadline) {
+		loop_once(srv->loop, 100);
+		session_reap(srv);
+	}
+}
+
+void
+server_free(struct server *srv)
+{
+	struct session	*s;
+
+	for (s = srv->sessions; s != NULL; s = s->next)
+		s->flags |= SESSION_DEAD;
+	worker_free(srv->worker);
+	for (s = srv->sessions; s != NULL; s = s->next)
+		s->pending = 0;
+	session_reap(srv);
+	db_close(srv->db);
+	loop_free(srv->loop);
+	sig_fd = -1;
+	close(srv->sig_pipe[0]);
+	close(srv->sig_pipe[1]);
+	free(srv->listen_fds);
+	sodium_memzero(srv->s_priv, sizeof srv->s_priv);
+	free(srv->dir);
+	log_info("stopped");
+}
+
+void
+server_kick_device(struct server *srv, int64_t device, const char *reason)
+{
+	struct session	*s;
+
+	for (s = srv->sessions; s != NULL; s = s->next) {
+		if (s->device == device && !(s->flags & SESSION_DEAD))
+			session_kill(s, reason);
+	}
+}
+
+void
+server_kick_staff(struct server *srv, const char *staff, const char *reason)
+{
+	struct session	*s;
+
+	for (s = srv->sessions; s != NULL; s = s->next) {
+		if (strcmp(s->staff, staff) == 0 && !(s->flags & SESSION_DEAD))
+			session_kill(s, reason);
+	}
+}

@@ -1,0 +1,193 @@
+/*
+ * Sessions: one per connected device.  The channel calls back here for the
+ * hello (enrollment codes), the device check after Noise message 1, and every
+ * record.  A session is freed from the loop (session_reap) once its channel
+ * is closed and no slow job still refers to it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "clock.h"
+#include "hex.h"
+#include "log.h"
+#include "pawd.h"
+#include "xmalloc.h"
+
+static int
+session_hello(struct chan *c, int mode, const uint8_t *code_id, uint8_t psk[32],
+    void *arg)
+{
+	struct session	*s = arg;
+
+	if (s->srv->shutting_down)
+		return HELLO_BUSY;
+	if (mode != CHAN_ENROLL)
+		return HELLO_OK;
+	s->flags |= SESSION_ENROLL;
+	return device_code_lookup(s->srv->db, code_id, psk, &s->enroll_code,
+	    s->branch);
+}
+
+static void
+session_read_hello(struct session *s, const uint8_t *p, size_t len)
+{
+	msgpack_unpacked	 u;
+	char			*v;
+
+	if (mp_unpack(&u, p, len) == 0) {
+		if ((v = mp_strdup(mp_get(&u.data, "client"))) != NULL) {
+			snprintf(s->client, sizeof s->client, "%s", v);
+			free(v);
+		}
+		if ((v = mp_strdup(mp_get(&u.data, "host"))) != NULL) {
+			snprintf(s->host, sizeof s->host, "%s", v);
+			free(v);
+		}
+	}
+	msgpack_unpacked_destroy(&u);
+}
+
+static const char *
+session_identify(struct chan *c, const uint8_t rs[32], const uint8_t *payload,
+    size_t len, void *arg)
+{
+	struct session	*s = arg;
+	const char	*st;
+	char		 hex[65];
+
+	session_read_hello(s, payload, len);
+	hex_encode(rs, 8, hex);
+	if (s->flags & SESSION_ENROLL) {
+		int64_t	 id;
+		char	 branch[ID_MAX];
+
+		/* The key must be new; the PSK is proven by the first record. */
+		st = device_identify(s->srv->db, rs, &id, branch);
+		if (strcmp(st, "unknown_device") != 0) {
+			log_warn("%s: enrollment with a known key %s", s->peer, hex);
+			return "device_key_taken";
+		}
+		return "ok";
+	}
+	st = device_identify(s->srv->db, rs, &s->device, s->branch);
+	if (strcmp(st, "ok") != 0)
+		log_warn("%s: refused device %s: %s", s->peer, hex, st);
+	else
+		log_info("%s: device %lld (%s) connected", s->peer,
+		    (long long)s->device, s->branch);
+	return st;
+}
+
+static void
+session_open(struct chan *c, void *arg)
+{
+	chan_set_max_record(c, PRELOGIN_MAX_RECORD);
+}
+
+static void
+session_record(struct chan *c, const uint8_t *p, size_t len, void *arg)
+{
+	rpc_dispatch(arg, p, len);
+}
+
+static void
+session_closed(struct chan *c, const char *reason, void *arg)
+{
+	struct session	*s = arg;
+
+	s->flags |= SESSION_DEAD;
+	log_info("%s: session %llu closed: %s", s->peer,
+	    (unsigned long long)s->id, reason);
+}
+
+static const struct chan_cb session_cb = {
+	.hello = session_hello,
+	.identify = session_identify,
+	.open = session_open,
+	.record = session_record,
+	.closed = session_closed,
+};
+
+struct session *
+session_create(struct server *srv, int fd_in, int fd_out, const char *peer)
+{
+	struct session	*s = xcalloc(1, sizeof *s);
+
+	s->srv = srv;
+	s->id = ++srv->next_session_id;
+	snprintf(s->peer, sizeof s->peer, "%s", peer);
+	if ((s->chan = chan_accept(srv->loop, fd_in, fd_out, srv->s_priv,
+	    &session_cb, s)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->next = srv->sessions;
+	if (srv->sessions != NULL)
+		srv->sessions->prev = s;
+	srv->sessions = s;
+	srv->nsessions++;
+	return s;
+}
+
+void
+session_send(struct session *s, const char *p, size_t len)
+{
+	if (!(s->flags & SESSION_DEAD))
+		chan_send(s->chan, (const uint8_t *)p, len);
+}
+
+/* Tell the client why, then close after the queued answers are sent. */
+void
+session_notify_closing(struct session *s, const char *reason)
+{
+	msgpack_sbuffer	sb;
+	msgpack_packer	pk;
+
+	if ((s->flags & SESSION_DEAD) || chan_state(s->chan) != 1)
+		return;
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, 3);
+	msgpack_pack_uint8(&pk, RPC_NOTIFY);
+	mp_pack_str(&pk, "session.closing");
+	msgpack_pack_array(&pk, 1);
+	msgpack_pack_map(&pk, 1);
+	mp_pack_kstr(&pk, "reason", reason);
+	chan_send(s->chan, (const uint8_t *)sb.data, sb.size);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+/* End a session on purpose: a notice if the channel is open, then close. */
+void
+session_kill(struct session *s, const char *reason)
+{
+	if (s->flags & SESSION_DEAD)
+		return;
+	session_notify_closing(s, reason);
+	chan_close(s->chan, reason);
+}
+
+void
+session_reap(struct server *srv)
+{
+	struct session	*s, *next;
+
+	for (s = srv->sessions; s != NULL; s = next) {
+		next = s->next;
+		if (!(s->flags & SESSION_DEAD) || s->pending > 0)
+			continue;
+		if (s->prev != NULL)
+			s->prev->next = s->next;
+		else
+			srv->sessions = s->next;
+		if (s->next != NULL)
+			s->next->prev = s->prev;
+		srv->nsessions--;
+		chan_free(s->chan);
+		sodium_memzero(s, sizeof *s);
+		free(s);
+	}
+}

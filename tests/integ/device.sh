@@ -1,0 +1,68 @@
+# Devices: enrollment by code (single use, wrong code), by public key,
+# unknown device refused in the handshake, a wrong pinned server key refused
+# plainly, revocation cutting a live session, --stdio serving the same
+# protocol, and files created 0600.
+. "$(dirname "$0")/../lib.sh"
+start_server
+
+assert_eq "$(stat -c %a "$DATA/paw.db")" 600 "database mode"
+assert_eq "$(stat -c %a "$DATA/server.key")" 600 "server key mode"
+assert_eq "$(stat -c %a "$PAW_HOME/device.key")" 600 "device key mode"
+assert_eq "$("$PAWD" pubkey "$DATA")" "$(cat "$T/pubkey")" "pubkey prints the init key"
+[[ $("$PAWD" pubkey "$DATA") =~ ^[0-9a-f]{64}$ ]] || fail "pubkey is 64 lowercase hex"
+
+# A second device with a code; the code is single use.
+code=$("$PAWD" enroll "$DATA" --branch HQ 2>/dev/null)
+PAW_HOME=$T/dev2 "$PAW" enroll "127.0.0.1:$PORT" "$code" | grep -q "branch HQ" || fail "enroll dev2"
+if PAW_HOME=$T/dev3 "$PAW" enroll "127.0.0.1:$PORT" "$code" 2>"$T/e3"; then fail "code reused"; fi
+assert_contains "$(cat "$T/e3")" "already used" "used code message"
+# A mistyped code fails its check locally.
+bad=${code%?}$( [ "${code: -1}" = 0 ] && echo 1 || echo 0 )
+if PAW_HOME=$T/dev4 "$PAW" enroll "127.0.0.1:$PORT" "$bad" 2>"$T/e4"; then fail "bad code accepted"; fi
+[ ! -f "$T/dev4/paw.conf" ] || fail "failed enrollment left a config"
+"$PAWD" enroll "$DATA" --branch NOPE >/dev/null 2>&1 && fail "enroll for a missing branch"
+
+# By public key.
+key=$(PAW_HOME=$T/dev5 "$PAW" enroll "127.0.0.1:$PORT" --server-key "$(cat "$T/pubkey")" 2>/dev/null)
+if PAW_HOME=$T/dev5 "$PAW" call system.ping 2>"$T/e5"; then fail "unregistered key served"; fi
+assert_contains "$(cat "$T/e5")" "not known" "unknown device message"
+"$PAWD" device add "$DATA" --branch HQ --pubkey "$key" >/dev/null
+PAW_HOME=$T/dev5 "$PAW" call system.ping >/dev/null || fail "added device served"
+"$PAWD" device add "$DATA" --branch HQ --pubkey "$key" >/dev/null 2>&1 && fail "same key twice"
+"$PAWD" device add "$DATA" --branch HQ --pubkey nothex >/dev/null 2>&1 && fail "bad hex key"
+
+# A wrong pinned server key: refused, both keys named.
+other=$(printf '%064d' 7)
+PAW_HOME=$T/dev6 "$PAW" enroll "127.0.0.1:$PORT" --server-key "$other" >/dev/null 2>&1
+if PAW_HOME=$T/dev6 "$PAW" call system.ping 2>"$T/e6"; then fail "wrong server key accepted"; fi
+assert_contains "$(cat "$T/e6")" "server key mismatch" "mismatch said plainly"
+assert_contains "$(cat "$T/e6")" "$other" "pinned key named"
+assert_contains "$(cat "$T/e6")" "$(cat "$T/pubkey")" "presented key named"
+
+# Revocation cuts a live session: a batch call waits on stdin while we revoke.
+mkfifo "$T/fifo"
+( PAW_HOME=$T/dev2 PAW_PASSWORD=$ADMIN_PW "$PAW" call --user admin --batch <"$T/fifo" >"$T/batch.out" 2>&1 || true; echo "exit" >>"$T/batch.out" ) &
+exec 7>"$T/fifo"
+echo "system.ping" >&7
+wait_for 10 grep -q pong "$T/batch.out" || fail "batch session up"
+dev2=$(db_query "SELECT max(id) FROM device WHERE revoked IS NULL AND name != ''")
+call admin device.revoke "{\"id\":$dev2}" >/dev/null
+echo "system.ping" >&7
+exec 7>&-
+wait_for 10 grep -q "exit" "$T/batch.out" || fail "batch ended: $(cat "$T/batch.out")"
+assert_contains "$(cat "$T/batch.out")" "disconnected" "revoked session cut"
+if PAW_HOME=$T/dev2 "$PAW" call system.ping 2>"$T/e7"; then fail "revoked device served"; fi
+assert_contains "$(cat "$T/e7")" "revoked" "revoked said plainly"
+
+# --stdio: the same protocol over a pipe (what ssh runs), via --ssh and a stand-in ssh.
+cat >"$T/fake-ssh" <<SH
+#!/bin/sh
+# stand-in for ssh: ignore options and host, run the remote command here
+while [ \$# -gt 1 ]; do shift; done
+exec sh -c "\$1"
+SH
+chmod +x "$T/fake-ssh"
+echo "ssh_command=$PAWD serve $DATA --stdio" >>"$PAW_HOME/paw.conf"
+out=$(PAW_SSH=$T/fake-ssh PAW_PASSWORD=$ADMIN_PW "$PAW" --ssh clerk@hq call --user admin session.whoami 2>"$ERRF") || fail "ssh call: $(cat "$ERRF")"
+assert_eq "$(jget "$out" .staff)" admin "whoami over --stdio"
+echo ok

@@ -1,0 +1,59 @@
+# Login, whoami, logout, wrong passwords, lockout after five failures,
+# an unknown staff id refused as slowly as a wrong password, and the
+# pre-login wall.
+. "$(dirname "$0")/../lib.sh"
+start_server
+
+out=$(call_anon system.ping)
+assert_eq "$(jget "$out" .pong)" true "ping answers without login"
+call_anon member.search '{"q":"x"}' && fail "search without login must fail"
+assert_eq "$(jget "$(cat "$ERRF")" .code)" unauthenticated "search needs login"
+
+out=$(call admin session.whoami)
+assert_eq "$(jget "$out" .staff)" admin "whoami staff"
+assert_eq "$(jget "$out" .role)" hq_admin "whoami role"
+assert_eq "$(jget "$out" .device_branch)" HQ "device branch"
+
+mkstaff clerk1 clerk HQ 246810
+STAFF_PW[clerk1]=wrong-one
+for i in 1 2 3 4; do
+	call_err clerk1 session.whoami '{}' unauthenticated password
+done
+assert_contains "$(cat "$ERRF")" "1 attempts left" "attempts left are counted"
+call_err clerk1 session.whoami '{}' locked
+# Even the right password is refused while locked.
+STAFF_PW[clerk1]=246810
+call_err clerk1 session.whoami '{}' locked
+assert_eq "$(db_query "SELECT locked_until > strftime('%s','now') FROM staff WHERE id='clerk1'")" 1 "locked in the database"
+assert_eq "$(db_query "SELECT count(*) FROM audit WHERE method='session.login' AND entity_id='clerk1'")" 1 "lockout audited"
+# An admin resetting the password unlocks.
+call admin staff.set_password '{"id":"clerk1","password":"135790"}' >/dev/null
+STAFF_PW[clerk1]=135790
+out=$(call clerk1 session.whoami)
+assert_eq "$(jget "$out" .role)" clerk "unlocked after reset"
+
+# Unknown staff: same error, and it takes about as long as a wrong password.
+STAFF_PW[nobody]=whatever-pass
+t0=$(date +%s%N); call_err nobody session.whoami '{}' unauthenticated; t1=$(date +%s%N)
+STAFF_PW[clerk1]=bad-password
+call_err clerk1 session.whoami '{}' unauthenticated; t2=$(date +%s%N)
+unknown=$(( (t1 - t0) / 1000000 )) wrong=$(( (t2 - t1) / 1000000 ))
+echo "unknown staff refused in ${unknown} ms, wrong password in ${wrong} ms"
+[ $unknown -gt $(( wrong / 3 )) ] || fail "unknown staff refused too fast ($unknown ms vs $wrong ms)"
+
+# Bad params are refused by the table before the handler.
+call_anon session.login '{"staff":1,"password":"x"}' && fail "typed params"
+assert_eq "$(jget "$(cat "$ERRF")" .code)" bad_request "number for a string"
+call_anon session.login '{"staff":"admin"}' && fail "missing password"
+assert_eq "$(jget "$(cat "$ERRF")" .field)" password "missing field named"
+call_anon session.login '{"staff":"admin","password":"admin-pass-1","extra":1}' && fail "unknown param"
+assert_eq "$(jget "$(cat "$ERRF")" .code)" bad_request "unknown param refused"
+call_anon system.nope && fail "unknown method"
+assert_eq "$(jget "$(cat "$ERRF")" .code)" no_method "unknown method code"
+"$PAW" call system.ping '{not json' 2>/dev/null && fail "bad JSON accepted"
+
+# Disabled staff cannot log in.
+STAFF_PW[clerk1]=135790
+call admin staff.disable '{"id":"clerk1"}' >/dev/null
+call_err clerk1 session.whoami '{}' unauthenticated
+echo ok

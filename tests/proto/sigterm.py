@@ -1,0 +1,51 @@
+"""SIGTERM during load: every request already sent is answered, each client
+is told session.closing, pawd exits 0 and the database is closed cleanly
+(WAL checkpointed, integrity ok)."""
+import os, signal, sqlite3, sys, threading, time
+sys.path.insert(0, os.path.dirname(__file__))
+from peer import Server, Conn
+
+srv = Server()
+ok = False
+try:
+    kp = srv.add_device()
+    conns = []
+    for i in range(20):
+        c = Conn(srv.port)
+        assert c.handshake(srv.pub, kp)['status'] == 'ok'
+        r = c.call('session.login', {'staff': 'admin', 'password': 'admin-pass-1'}, 1)
+        assert r[2] is None, r
+        conns.append(c)
+    # Load: each connection fires 200 requests without waiting.
+    for c in conns:
+        for i in range(200):
+            c.send_record([0, 100 + i, 'branch.list' if i % 2 else 'system.ping', []])
+    srv.proc.send_signal(signal.SIGTERM)
+    for c in conns:
+        got, closing = set(), False
+        try:
+            while True:
+                r = c.recv_record()
+                if r[0] == 1:
+                    assert r[2] is None, r
+                    got.add(r[1])
+                elif r[0] == 2 and r[1] == 'session.closing':
+                    closing = True
+        except EOFError:
+            pass
+        assert got == set(range(100, 300)), 'unanswered: %d' % (200 - len(got))
+        assert closing, 'no session.closing notice'
+    rc = srv.proc.wait(20)
+    assert rc == 0, rc
+    db = os.path.join(srv.dir, 'paw.db')
+    assert not os.path.exists(db + '-wal') or os.path.getsize(db + '-wal') == 0, 'WAL left behind'
+    assert sqlite3.connect(db).execute('PRAGMA integrity_check').fetchone()[0] == 'ok'
+    ok = True
+    print('sigterm: ok')
+finally:
+    if srv.proc.poll() is None:
+        srv.proc.kill()
+    srv.log.close()
+    log = open(os.path.join(srv.tmp, 'pawd.log')).read()
+    assert 'Sanitizer' not in log and 'runtime error:' not in log, log
+    assert 'shutting down' in log, log
