@@ -8,7 +8,8 @@
 CC	?= gcc
 DEBS	= gcc make pkg-config libsodium-dev libmsgpack-dev libsqlite3-dev \
 	  libncurses-dev libjansson-dev gettext tmux python3 python3-dissononce \
-	  sqlite3 locales
+	  python3-msgpack \
+	  sqlite3 procps
 PKGS	= libsodium sqlite3 ncursesw jansson
 MSGPACK	:= $(shell pkg-config --exists msgpack-c 2>/dev/null && echo msgpack-c || echo msgpack)
 
