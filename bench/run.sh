@@ -1,0 +1,65 @@
+#!/bin/bash
+# make bench: 1,000,000 members with pets, then a load generator over
+# encrypted connections mixing member.get and member.search (card, phone
+# suffix, 2-character name):
+#   (a) throughput: 50 connections, each sends its next request as soon as
+#       the answer arrives;
+#   (b) latency: 5,000 requests/s paced over 50 connections.
+# Prints requests/s, p50/p99 per kind and pawd's peak memory.
+# BENCH_MEMBERS (default 1000000) and BENCH_SECONDS (default 15) scale it.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+b=${1:-build/rel}
+case $b in /*) ;; *) b=$top/$b ;; esac
+PAWD=$top/bin/pawd PAW=$top/bin/paw LOAD=$b/tests/bench-load
+n=${BENCH_MEMBERS:-1000000} secs=${BENCH_SECONDS:-15}
+dir=$top/build/bench-$n
+export PAW_HOME=$dir/home PAW_ADMIN_PASSWORD=bench-admin-1
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+start_pawd() {
+	"$PAWD" serve "$dir/data" --listen 127.0.0.1:$port --log "$dir/pawd.log" --log-level warn &
+	pid=$!
+	for _ in $(seq 400); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return; sleep 0.05; done
+	echo "pawd did not start"; exit 1
+}
+trap '[ -n "${pid:-}" ] && kill -TERM $pid 2>/dev/null; wait 2>/dev/null || true' EXIT
+
+if [ ! -f "$dir/ready" ]; then
+	rm -rf "$dir"; mkdir -p "$dir"
+	"$PAWD" init "$dir/data" >/dev/null
+	start_pawd
+	"$PAW" enroll 127.0.0.1:$port "$("$PAWD" enroll "$dir/data" --branch HQ 2>/dev/null)" >/dev/null
+	echo "building $n members with pets through the RPC interface..."
+	t0=$(date +%s)
+	export PAW_PASSWORD=$PAW_ADMIN_PASSWORD
+	/usr/bin/python3 "$top/tests/demo-data.py" 0 setup | "$PAW" call --user admin --batch >/dev/null
+	/usr/bin/python3 "$top/tests/demo-data.py" "$n" |
+		"$PAW" call --user admin --batch 2>/dev/null |
+		/usr/bin/python3 "$top/tests/demo-pets.py" |
+		"$PAW" call --user admin --batch >/dev/null || true
+	unset PAW_PASSWORD
+	t1=$(date +%s)
+	members=$(sqlite3 "$dir/data/paw.db" "SELECT count(*) FROM member")
+	pets=$(sqlite3 "$dir/data/paw.db" "SELECT count(*) FROM pet")
+	echo "built $members members and $pets pets in $((t1 - t0)) s ($(( members / (t1 - t0 + 1) )) members/s)"
+	kill -TERM $pid; wait $pid || true; pid=
+	touch "$dir/ready"
+fi
+
+# Samples of what clerks type: ids, cards, last four digits, 2-char names.
+sqlite3 "$dir/data/paw.db" "
+	SELECT 'get ' || id FROM member ORDER BY random() LIMIT 3000;
+	SELECT 'card ' || card_no FROM member ORDER BY random() LIMIT 1000;
+	SELECT 'phone4 ' || substr(phone, -4) FROM member ORDER BY random() LIMIT 1000;
+	SELECT 'name ' || substr(name, 1, 2) FROM member ORDER BY random() LIMIT 1000;
+" >"$dir/samples"
+start_pawd
+echo
+echo "(a) throughput: 50 connections, closed loop, ${secs} s"
+"$LOAD" "$PAW_HOME" 127.0.0.1:$port admin "$PAW_ADMIN_PASSWORD" "$dir/samples" 50 "$secs" 0
+echo
+echo "(b) latency: 5000 requests/s paced over 50 connections, ${secs} s"
+"$LOAD" "$PAW_HOME" 127.0.0.1:$port admin "$PAW_ADMIN_PASSWORD" "$dir/samples" 50 "$secs" 5000
+echo
+echo "pawd peak memory: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status), database $(du -h "$dir/data/paw.db" | cut -f1)"
