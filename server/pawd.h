@@ -274,4 +274,7 @@ int64_t		 device_register(struct db *, int64_t code_row,
 /* ---- members and pets (member.c, pet.c) ---- */
 #include "member.h"
 
+/* rpc-pet.c */
+void		 pack_pet(msgpack_packer *, const struct pet *);
+
 #endif

@@ -1,0 +1,340 @@
+/* member.* and feedback.*: read params, call member.c, pack the result. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mpjson.h"
+#include "pawd.h"
+#include "xmalloc.h"
+
+
+/* Pack the tags JSON text as an array of strings. */
+static void
+pack_tags(msgpack_packer *pk, const char *json)
+{
+	json_t	*j = json_loads(json, 0, NULL);
+	size_t	 i, n = json_is_array(j) ? json_array_size(j) : 0;
+
+	msgpack_pack_array(pk, n);
+	for (i = 0; i < n; i++) {
+		const char	*s = json_string_value(json_array_get(j, i));
+
+		mp_pack_str(pk, s != NULL ? s : "");
+	}
+	json_decref(j);
+}
+
+static void
+pack_member_fields(msgpack_packer *pk, const struct member *m, int masked)
+{
+	char	phone[32];
+
+	if (masked)
+		member_mask_phone(m->phone, phone, sizeof phone);
+	mp_pack_kint(pk, "id", m->id);
+	mp_pack_kstr(pk, "card_no", m->card_no);
+	mp_pack_kstr(pk, "name", m->name);
+	mp_pack_kstr(pk, "phone", masked ? phone : m->phone);
+	mp_pack_kstr(pk, "branch", m->branch);
+	mp_pack_kbool(pk, "archived", m->archived != 0);
+}
+
+#define MEMBER_FULL_KEYS	16
+
+static void
+pack_member_full(msgpack_packer *pk, const struct member *m)
+{
+	pack_member_fields(pk, m, 0);
+	mp_pack_kstr_or_nil(pk, "birthday", m->birthday[0] ? m->birthday : NULL);
+	mp_pack_kstr(pk, "address", m->address);
+	mp_pack_kstr(pk, "gender", m->gender);
+	mp_pack_kbool(pk, "consent", m->consent);
+	mp_pack_str(pk, "tags");
+	pack_tags(pk, m->tags);
+	mp_pack_kstr(pk, "note", m->note);
+	mp_pack_kstr(pk, "referral_code", m->referral_code);
+	mp_pack_kstr_or_nil(pk, "archive_reason",
+	    m->archived ? m->archive_reason : NULL);
+	mp_pack_kint(pk, "created", m->created);
+	mp_pack_kint(pk, "updated", m->updated);
+}
+
+struct collect {
+	msgpack_sbuffer	 sb;
+	msgpack_packer	 pk;
+	uint32_t	 n;
+};
+
+static void
+collect_init(struct collect *c)
+{
+	msgpack_sbuffer_init(&c->sb);
+	msgpack_packer_init(&c->pk, &c->sb, msgpack_sbuffer_write);
+	c->n = 0;
+}
+
+/* Append the collected items as an array under key, and free them. */
+static void
+collect_put(msgpack_packer *pk, const char *key, struct collect *c)
+{
+	mp_pack_str(pk, key);
+	msgpack_pack_array(pk, c->n);
+	msgpack_sbuffer_write(pk->data, c->sb.data, c->sb.size);
+	msgpack_sbuffer_destroy(&c->sb);
+}
+
+static void
+add_pet(const struct pet *p, void *arg)
+{
+	struct collect	*c = arg;
+
+	pack_pet(&c->pk, p);
+	c->n++;
+}
+
+static void
+add_feedback(const struct feedback *f, void *arg)
+{
+	struct collect	*c = arg;
+
+	msgpack_pack_map(&c->pk, 6);
+	mp_pack_kint(&c->pk, "id", f->id);
+	mp_pack_kstr(&c->pk, "kind", f->kind);
+	mp_pack_kstr(&c->pk, "text", f->text);
+	mp_pack_kstr(&c->pk, "staff", f->staff);
+	mp_pack_kstr(&c->pk, "branch", f->branch);
+	mp_pack_kint(&c->pk, "created", f->created);
+	c->n++;
+}
+
+/* The whole profile: member, pets, recent feedback. */
+static void
+pack_profile(struct req *req, int64_t id)
+{
+	struct member	 m;
+	struct perr	 err;
+	struct collect	 pets, fb;
+
+	if (member_get(req->db, id, NULL, &m, &err) != 0) {
+		rpc_fail_perr(req, &err);
+		return;
+	}
+	collect_init(&pets);
+	pet_list(req->db, id, add_pet, &pets);
+	collect_init(&fb);
+	feedback_list(req->db, id, 10, add_feedback, &fb);
+	msgpack_pack_map(&req->pk, MEMBER_FULL_KEYS + 2);
+	pack_member_full(&req->pk, &m);
+	collect_put(&req->pk, "pets", &pets);
+	collect_put(&req->pk, "feedback", &fb);
+}
+
+/* Read the member fields of params; tags becomes JSON text. */
+static int
+member_params(struct req *req, struct member_in *in, char **tags)
+{
+	const msgpack_object	*t = rpc_obj(req, "tags");
+	uint32_t		 i;
+
+	memset(in, 0, sizeof *in);
+	in->name = rpc_str(req, "name");
+	in->phone = rpc_str(req, "phone");
+	in->birthday = rpc_str(req, "birthday");
+	in->address = rpc_str(req, "address");
+	in->gender = rpc_str(req, "gender");
+	in->branch = rpc_str(req, "branch");
+	in->note = rpc_str(req, "note");
+	in->card_no = rpc_str(req, "card_no");
+	in->referral_code = rpc_str(req, "referral_code");
+	in->consent = rpc_has(req, "consent") ? rpc_bool(req, "consent", 0) : -1;
+	*tags = NULL;
+	if (t != NULL) {
+		if (t->via.array.size > 20)
+			return rpc_fail(req, ERR_INVALID, "tags", "at most 20 tags");
+		for (i = 0; i < t->via.array.size; i++) {
+			const msgpack_object	*e = &t->via.array.ptr[i];
+
+			if (e->type != MSGPACK_OBJECT_STR || e->via.str.size == 0 ||
+			    e->via.str.size > 60)
+				return rpc_fail(req, ERR_INVALID, "tags",
+				    "tags must be short strings");
+		}
+		*tags = mp_to_json_text(t);
+		in->tags = *tags;
+	}
+	return 0;
+}
+
+void
+rpc_member_create(struct req *req)
+{
+	struct member_in in;
+	struct perr	 err;
+	struct actor	 a;
+	char		*tags, id[24];
+	int64_t		 mid;
+
+	if (member_params(req, &in, &tags) != 0)
+		return;
+	rpc_actor(req, &a);
+	if (in.branch == NULL)
+		in.branch = a.branch;
+	if ((mid = member_create(req->db, &in, &err)) < 0) {
+		free(tags);
+		rpc_fail_perr(req, &err);
+		return;
+	}
+	free(tags);
+	snprintf(id, sizeof id, "%lld", (long long)mid);
+	rpc_audit(req, "member", id, NULL);
+	pack_profile(req, mid);
+}
+
+void
+rpc_member_get(struct req *req)
+{
+	struct member	 m;
+	struct perr	 err;
+	const char	*card = rpc_str(req, "card_no");
+
+	if (card == NULL && !rpc_has(req, "id")) {
+		rpc_fail(req, ERR_INVALID, "id", "give id or card_no");
+		return;
+	}
+	if (member_get(req->db, rpc_int(req, "id", 0), card, &m, &err) != 0) {
+		rpc_fail_perr(req, &err);
+		return;
+	}
+	pack_profile(req, m.id);
+}
+
+void
+rpc_member_update(struct req *req)
+{
+	struct member_in in;
+	struct perr	 err;
+	char		*tags, *before, id[24];
+	int64_t		 mid = rpc_int(req, "id", 0);
+
+	if (member_params(req, &in, &tags) != 0)
+		return;
+	before = member_json(req->db, mid);
+	if (member_update(req->db, mid, &in, &err) != 0)
+		rpc_fail_perr(req, &err);
+	else {
+		snprintf(id, sizeof id, "%lld", (long long)mid);
+		rpc_audit(req, "member", id, before);
+		req->audit_after = member_json(req->db, mid);
+		pack_profile(req, mid);
+	}
+	free(before);
+	free(tags);
+}
+
+
+static void
+add_hit(const struct member *m, const char *pets, void *arg)
+{
+	struct collect	*c = arg;
+
+	msgpack_pack_map(&c->pk, 7);
+	pack_member_fields(&c->pk, m, 1);
+	mp_pack_kstr(&c->pk, "pets", pets);
+	c->n++;
+}
+
+void
+rpc_member_search(struct req *req)
+{
+	struct member_page pg = {
+		.limit = (int)rpc_int(req, "limit", 20),
+		.offset = (int)rpc_int(req, "offset", 0),
+		.include_archived = rpc_bool(req, "include_archived", 0),
+	};
+	struct collect	 c;
+	struct perr	 err;
+	int64_t		 limit = rpc_int(req, "limit", 20);
+	int64_t		 offset = rpc_int(req, "offset", 0);
+
+	if (limit < 1 || limit > 100 || offset < 0 || offset > 100000) {
+		rpc_fail(req, ERR_INVALID, limit < 1 || limit > 100 ? "limit" :
+		    "offset", "limit must be 1-100 and offset 0-100000");
+		return;
+	}
+	collect_init(&c);
+	if (member_search(req->db, rpc_str(req, "q"), &pg, add_hit, &c,
+	    &err) != 0) {
+		msgpack_sbuffer_destroy(&c.sb);
+		rpc_fail_perr(req, &err);
+		return;
+	}
+	msgpack_pack_map(&req->pk, 3);
+	collect_put(&req->pk, "items", &c);
+	mp_pack_kint(&req->pk, "total", pg.total);
+	mp_pack_kbool(&req->pk, "total_capped", pg.capped);
+}
+
+void
+rpc_member_archive(struct req *req)
+{
+	struct perr	 err;
+	int64_t		 mid = rpc_int(req, "id", 0);
+	char		*before = member_json(req->db, mid), id[24];
+
+	if (member_archive(req->db, mid, rpc_str(req, "reason"), &err) != 0)
+		rpc_fail_perr(req, &err);
+	else {
+		snprintf(id, sizeof id, "%lld", (long long)mid);
+		rpc_audit(req, "member", id, before);
+		req->audit_after = member_json(req->db, mid);
+		pack_profile(req, mid);
+	}
+	free(before);
+}
+
+void
+rpc_feedback_add(struct req *req)
+{
+	struct perr	 err;
+	struct actor	 a;
+	struct collect	 c;
+	int64_t		 fid, mid = rpc_int(req, "member_id", 0);
+	char		 id[24];
+
+	rpc_actor(req, &a);
+	fid = feedback_add(req->db, mid, rpc_str(req, "kind"),
+	    rpc_str(req, "text"), &a, &err);
+	if (fid < 0) {
+		rpc_fail_perr(req, &err);
+		return;
+	}
+	snprintf(id, sizeof id, "%lld", (long long)fid);
+	rpc_audit(req, "feedback", id, NULL);
+	collect_init(&c);
+	feedback_list(req->db, mid, 1, add_feedback, &c);
+	msgpack_sbuffer_write(&req->sb, c.sb.data, c.sb.size);
+	msgpack_sbuffer_destroy(&c.sb);
+}
+
+void
+rpc_feedback_list(struct req *req)
+{
+	struct collect	 c;
+	struct member	 m;
+	struct perr	 err;
+	int64_t		 limit = rpc_int(req, "limit", 50);
+
+	if (limit < 1 || limit > 500) {
+		rpc_fail(req, ERR_INVALID, "limit", "limit must be 1-500");
+		return;
+	}
+	if (member_get(req->db, rpc_int(req, "member_id", 0), NULL, &m, &err) != 0) {
+		err.field = "member_id";
+		rpc_fail_perr(req, &err);
+		return;
+	}
+	collect_init(&c);
+	feedback_list(req->db, m.id, (int)limit, add_feedback, &c);
+	msgpack_pack_map(&req->pk, 1);
+	collect_put(&req->pk, "items", &c);
+}
