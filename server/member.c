@@ -616,8 +616,7 @@ search_kind(const char *q, char *norm, char *a, char *b)
 	if (all_digits(q) && strlen(q) == 4)
 		return S_PHONE4;
 	if (all_digits(q) && strlen(q) >= 5) {
-		snprintf(a, 32, "%s", q);
-		snprintf(b, 32, "%s:", q);	/* ':' sorts right after '9' */
+		snprintf(a, 32, "%s:", q);	/* ':' sorts right after '9' */
 		return S_PREFIX;
 	}
 	n = char_offsets(q, off, 128);
