@@ -88,6 +88,14 @@ $(B)/tests/test-%: $(B)/tests/unit/test-%.o $(COMMON_O)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/bench-load: $(B)/bench/load.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+SEED_O	= $(B)/bench/seed.o $(B)/server/member.o $(B)/server/pet.o \
+	  $(B)/server/db.o $(B)/server/migrate.o $(B)/server/error.o \
+	  $(B)/server/branch.o
+$(B)/tests/bench-seed: $(SEED_O) $(COMMON_O)
+	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Translations: client/po/LANG.po -> build/locale/LANG/LC_MESSAGES/paw.mo
@@ -110,7 +118,8 @@ demo: all
 	$(Q)tests/demo.sh
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory $(BIN)/pawd $(BIN)/paw $(B)/tests/bench-load
+	$(Q)$(MAKE) --no-print-directory $(BIN)/pawd $(BIN)/paw $(B)/tests/bench-load \
+		$(B)/tests/bench-seed
 	$(Q)bench/run.sh $(B)
 
 clean:

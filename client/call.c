@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -63,53 +64,125 @@ call_password(const char *user)
 
 /*
  * --batch: one call per standard input line, "METHOD [JSON]", on one
- * connection; one compact JSON line out per call ({"error": ...} when it
- * fails).  Returns the number of failed calls.
+ * connection, up to BATCH_WINDOW calls in flight; one compact JSON line out
+ * per call, in input order ({"error": ...} when it fails).  Returns the
+ * number of failed calls.
  */
-static int
-call_batch(struct client *c)
-{
-	struct client_err	 err;
-	json_t			*params, *res, *e;
-	json_error_t		 jerr;
-	char			*line = NULL, *sp, *out;
-	size_t			 cap = 0;
-	ssize_t			 n;
-	int			 failed = 0;
+#define BATCH_WINDOW	64
 
-	while ((n = getline(&line, &cap, stdin)) > 0) {
+struct batch {
+	json_t		*out[BATCH_WINDOW];	/* answers, by sequence % window */
+	int		 done[BATCH_WINDOW];
+	uint64_t	 next_print, next_send;
+	int		 failed;
+};
+
+struct batch_slot {
+	struct batch	*b;
+	uint64_t	 seq;
+};
+
+static void
+batch_answer(json_t *res, const struct client_err *err, void *arg)
+{
+	struct batch_slot	*slot = arg;
+	struct batch		*b = slot->b;
+	size_t			 i = slot->seq % BATCH_WINDOW;
+
+	if (res == NULL) {
+		b->out[i] = json_pack("{s:{s:s, s:s}}", "error", "code",
+		    err->word, "message", err->message);
+		b->failed++;
+	} else
+		b->out[i] = json_incref(res);
+	b->done[i] = 1;
+	free(slot);
+}
+
+/* Print the answers that are complete, in order. */
+static void
+batch_flush(struct batch *b)
+{
+	size_t	 i;
+	char	*s;
+
+	while (b->next_print < b->next_send &&
+	    b->done[(i = b->next_print % BATCH_WINDOW)]) {
+		s = json_dumps(b->out[i], JSON_COMPACT | JSON_ENCODE_ANY);
+		printf("%s\n", s);
+		free(s);
+		json_decref(b->out[i]);
+		b->done[i] = 0;
+		b->next_print++;
+	}
+	fflush(stdout);
+}
+
+static void
+batch_send(struct client *c, struct batch *b, char *line)
+{
+	struct batch_slot	*slot = calloc(1, sizeof *slot);
+	struct client_err	 err = { .code = ERR_BAD_REQUEST };
+	json_t			*params = NULL;
+	char			*sp;
+
+	slot->b = b;
+	slot->seq = b->next_send++;
+	if ((sp = strchr(line, ' ')) != NULL) {
+		*sp++ = '\0';
+		params = json_loads(sp, 0, NULL);
+		if (!json_is_object(params)) {
+			snprintf(err.word, sizeof err.word, "bad_request");
+			snprintf(err.message, sizeof err.message,
+			    "params must be a JSON object");
+			batch_answer(NULL, &err, slot);
+			json_decref(params);
+			return;
+		}
+	}
+	client_call_async(c, line, params, batch_answer, slot);
+	json_decref(params);
+}
+
+static int
+stdin_ready(void)
+{
+	struct pollfd	pfd = { .fd = 0, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1;
+}
+
+static int
+call_batch(struct client *c, struct loop *loop)
+{
+	struct batch	 b = { 0 };
+	char		*line = NULL;
+	size_t		 cap = 0;
+
+	for (;;) {
+		/* About to wait for input: answer what is in flight first. */
+		while (!stdin_ready() && b.next_print < b.next_send) {
+			loop_once(loop, 100);
+			batch_flush(&b);
+		}
+		if (getline(&line, &cap, stdin) <= 0)
+			break;
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
-		params = NULL;
-		if ((sp = strchr(line, ' ')) != NULL) {
-			*sp++ = '\0';
-			params = json_loads(sp, 0, &jerr);
+		while (b.next_send - b.next_print >= BATCH_WINDOW) {
+			loop_once(loop, 100);
+			batch_flush(&b);
 		}
-		if (sp != NULL && !json_is_object(params)) {
-			res = NULL;
-			strcpy(err.word, "bad_request");
-			snprintf(err.message, sizeof err.message,
-			    "params must be a JSON object");
-			err.field[0] = '\0';
-		} else
-			res = client_call(c, line, params, &err);
-		if (res == NULL) {
-			e = json_pack("{s:{s:s, s:s}}", "error", "code", err.word,
-			    "message", err.message);
-			failed++;
-		} else
-			e = res;
-		out = json_dumps(e, JSON_COMPACT | JSON_ENCODE_ANY);
-		printf("%s\n", out);
-		fflush(stdout);
-		free(out);
-		json_decref(e);
-		json_decref(params);
+		batch_send(c, &b, line);
+		batch_flush(&b);
+	}
+	while (b.next_print < b.next_send) {
+		loop_once(loop, 100);
+		batch_flush(&b);
 	}
 	free(line);
-	fflush(stdout);
-	return failed;
+	return b.failed;
 }
 
 int
@@ -179,7 +252,7 @@ call_main(struct paw_conf *conf, int argc, char **argv, const char *user)
 		json_decref(who);
 	}
 	if (batch) {
-		rc = call_batch(c) > 0;
+		rc = call_batch(c, loop) > 0;
 		if (user != NULL)
 			client_logout(c);
 		goto out;

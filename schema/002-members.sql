@@ -65,3 +65,4 @@ CREATE TABLE member_gram (
 	member_id	INTEGER NOT NULL,
 	PRIMARY KEY (gram, member_id)
 ) WITHOUT ROWID;
+CREATE INDEX member_gram_member ON member_gram(member_id);
