@@ -1,0 +1,1203 @@
+/*
+ * Shared widgets: a one-line text editor, a form of typed fields with inline
+ * validation (and the server's field errors shown at the named field), a
+ * list box with draw callbacks and display-width columns, a modal yes/no
+ * question, a modal prompt and the help screen drawn from the key table.
+ *
+ * Text is kept as UTF-8; the cursor is a byte offset that only ever sits on
+ * a character boundary, and every width comes from utf8.c.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+/* ---- text ---- */
+
+void
+text_set(struct ui_text *t, const char *s)
+{
+	size_t	n = s != NULL ? strlen(s) : 0;
+
+	if (n >= sizeof t->buf) {	/* cut at a character boundary */
+		n = sizeof t->buf - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(t->buf, s != NULL ? s : "", n);
+	t->buf[n] = '\0';
+	t->len = t->pos = n;
+}
+
+static int
+text_insert(struct ui_text *t, wint_t ch)
+{
+	char		mb[MB_LEN_MAX];
+	mbstate_t	ps;
+	size_t		n;
+
+	memset(&ps, 0, sizeof ps);
+	if ((n = wcrtomb(mb, (wchar_t)ch, &ps)) == (size_t)-1 ||
+	    t->len + n >= sizeof t->buf || !utf8_valid(mb, n))
+		return 1;
+	memmove(t->buf + t->pos + n, t->buf + t->pos, t->len - t->pos + 1);
+	memcpy(t->buf + t->pos, mb, n);
+	t->pos += n;
+	t->len += n;
+	return 2;
+}
+
+/* Length of the character starting at pos. */
+static size_t
+text_next(const struct ui_text *t)
+{
+	uint32_t	cp;
+	int		n;
+
+	if (t->pos >= t->len)
+		return 0;
+	n = utf8_decode(t->buf + t->pos, t->len - t->pos, &cp);
+	return n > 0 ? (size_t)n : 1;
+}
+
+int
+text_key(struct ui_text *t, wint_t ch, int fkey)
+{
+	size_t	n;
+
+	if (!fkey) {
+		if (ch == 0x15) {	/* ^U: clear */
+			text_set(t, "");
+			return 2;
+		}
+		if (ch < ' ' || ch == 127)
+			return 0;
+		return text_insert(t, ch);
+	}
+	switch (ch) {
+	case KEY_BACKSPACE:
+		if (t->pos == 0)
+			return 1;
+		n = utf8_prev(t->buf, t->pos);
+		memmove(t->buf + t->pos - n, t->buf + t->pos, t->len - t->pos + 1);
+		t->pos -= n;
+		t->len -= n;
+		return 2;
+	case KEY_DC:
+		if ((n = text_next(t)) == 0)
+			return 1;
+		memmove(t->buf + t->pos, t->buf + t->pos + n, t->len - t->pos - n + 1);
+		t->len -= n;
+		return 2;
+	case KEY_LEFT:
+		if (t->pos > 0)
+			t->pos -= utf8_prev(t->buf, t->pos);
+		return 1;
+	case KEY_RIGHT:
+		t->pos += text_next(t);
+		return 1;
+	case KEY_HOME:
+		t->pos = 0;
+		return 1;
+	case KEY_END:
+		t->pos = t->len;
+		return 1;
+	}
+	return 0;
+}
+
+void
+text_draw(struct ui *ui, struct ui_text *t, int y, int x, int w, int attr,
+    int focused)
+{
+	char		 shown[TEXT_MAX];
+	const char	*s = t->buf;
+	size_t		 start = 0, pos = t->pos, i, n;
+	int		 cw;
+
+	if (t->masked) {
+		n = utf8_count(t->buf);
+		for (i = 0; i < n && i < sizeof shown - 1; i++)
+			shown[i] = '*';
+		shown[i] = '\0';
+		s = shown;
+		pos = utf8_count(t->buf) - utf8_count(t->buf + t->pos);
+	}
+	/* Scroll so that the cursor (and one column after it) shows. */
+	for (;;) {
+		char		head[TEXT_MAX];
+		uint32_t	cp;
+		int		k;
+
+		memcpy(head, s + start, pos - start);
+		head[pos - start] = '\0';
+		cw = utf8_width(head);
+		if (cw < w || start >= pos)
+			break;
+		k = utf8_decode(s + start, strlen(s + start), &cp);
+		start += k > 0 ? (size_t)k : 1;
+	}
+	ui_put(ui, y, x, w, s + start, attr);
+	if (focused)
+		ui_show_cursor(ui, y, x + cw);
+}
+
+/* ---- checks ---- */
+
+int
+all_digits(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Chinese mobile 1[3-9]xxxxxxxxx (optionally +86), or +country and 8 to 17
+ * digits; spaces and dashes are ignored, as the server does.
+ */
+int
+valid_phone(const char *s)
+{
+	char	buf[32];
+	size_t	n = 0;
+
+	for (; *s != '\0' && n < sizeof buf - 1; s++) {
+		if (*s != ' ' && *s != '-')
+			buf[n++] = *s;
+	}
+	buf[n] = '\0';
+	if (*s != '\0')
+		return 0;
+	if (strncmp(buf, "+86", 3) == 0 && n == 14)
+		return valid_phone(buf + 3);
+	if (buf[0] == '+')
+		return n >= 9 && n <= 18 && all_digits(buf + 1);
+	return n == 11 && all_digits(buf) && buf[0] == '1' && buf[1] >= '3' &&
+	    buf[1] <= '9';
+}
+
+int
+valid_date(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int	y, m, d, n = 0;
+
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
+	    n != 10 || s[4] != '-' || s[7] != '-' || !isdigit((unsigned char)s[5]) ||
+	    !isdigit((unsigned char)s[8]))
+		return 0;
+	if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 ||
+	    d > mdays[m - 1])
+		return 0;
+	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return 0;
+	return 1;
+}
+
+/* ---- form ---- */
+
+struct form *
+form_create(const char *title, const struct field_def *defs, int n)
+{
+	struct form	*f = xcalloc(1, sizeof *f);
+	int		 i;
+
+	snprintf(f->title, sizeof f->title, "%s", title);
+	f->fields = xcalloc((size_t)n, sizeof *f->fields);
+	f->n = n;
+	for (i = 0; i < n; i++) {
+		f->fields[i].def = &defs[i];
+		f->fields[i].text.masked = defs[i].type == FT_PASSWORD;
+	}
+	return f;
+}
+
+void
+form_free(struct form *f)
+{
+	if (f == NULL)
+		return;
+	explicit_bzero(f->fields, (size_t)f->n * sizeof *f->fields);
+	free(f->fields);
+	free(f->owned);
+	free(f);
+}
+
+struct field *
+form_field(struct form *f, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < f->n; i++) {
+		if (strcmp(f->fields[i].def->name, name) == 0)
+			return &f->fields[i];
+	}
+	return NULL;
+}
+
+static int
+choice_count(const struct choice *c)
+{
+	int	n = 0;
+
+	while (c != NULL && c[n].value != NULL)
+		n++;
+	return n;
+}
+
+const char *
+choice_label(const struct choice *c, const char *value)
+{
+	for (; c->value != NULL; c++) {
+		if (strcmp(c->value, value) == 0)
+			return _(c->label);
+	}
+	return value;
+}
+
+static const char *
+field_value(struct field *fl)
+{
+	switch (fl->def->type) {
+	case FT_CHOICE:
+		return fl->def->choices[fl->choice].value;
+	case FT_BOOL:
+		return fl->choice ? "1" : "0";
+	default:
+		return fl->text.buf;
+	}
+}
+
+void
+form_set(struct form *f, const char *name, const char *v)
+{
+	struct field	*fl = form_field(f, name);
+	int		 i;
+
+	if (fl == NULL)
+		return;
+	if (v == NULL)
+		v = "";
+	switch (fl->def->type) {
+	case FT_CHOICE:
+		for (i = 0; i < choice_count(fl->def->choices); i++) {
+			if (strcmp(fl->def->choices[i].value, v) == 0)
+				fl->choice = i;
+		}
+		break;
+	case FT_BOOL:
+		fl->choice = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
+		break;
+	default:
+		text_set(&fl->text, v);
+	}
+	snprintf(fl->orig, sizeof fl->orig, "%s", field_value(fl));
+}
+
+/* A JSON value as the text a field holds. */
+static void
+json_text(json_t *v, char *buf, size_t len)
+{
+	size_t	 i, off = 0;
+	json_t	*e;
+
+	buf[0] = '\0';
+	if (json_is_string(v))
+		snprintf(buf, len, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+	else if (json_is_boolean(v))
+		snprintf(buf, len, "%s", json_is_true(v) ? "1" : "0");
+	else if (json_is_array(v)) {
+		json_array_foreach(v, i, e) {
+			if (json_is_string(e) && off < len)
+				off += (size_t)snprintf(buf + off, len - off,
+				    "%s%s", off ? ", " : "", json_string_value(e));
+		}
+	}
+}
+
+void
+form_load(struct form *f, json_t *o)
+{
+	char	buf[TEXT_MAX];
+	int	i;
+
+	for (i = 0; i < f->n; i++) {
+		json_t	*v = json_object_get(o, f->fields[i].def->name);
+
+		if (v == NULL || json_is_null(v))
+			continue;
+		json_text(v, buf, sizeof buf);
+		form_set(f, f->fields[i].def->name, buf);
+	}
+}
+
+const char *
+form_value(struct form *f, const char *name)
+{
+	struct field	*fl = form_field(f, name);
+
+	return fl != NULL ? field_value(fl) : "";
+}
+
+/* Check one field; its error text, or NULL. */
+static const char *
+field_check(struct field *fl)
+{
+	const char	*v = fl->text.buf;
+	const struct field_def *d = fl->def;
+
+	if (d->type == FT_CHOICE || d->type == FT_BOOL || fl->hidden)
+		return NULL;
+	if (*v == '\0')
+		return d->required ? _("Required") : NULL;
+	if (d->max > 0 && d->type != FT_NUMBER && (int)utf8_count(v) > d->max)
+		return _("Too long");
+	switch (d->type) {
+	case FT_PHONE:
+		return valid_phone(v) ? NULL : _("Invalid phone number");
+	case FT_DATE:
+		return valid_date(v) ? NULL : _("Invalid date (YYYY-MM-DD)");
+	case FT_NUMBER:
+		if (!all_digits(v) || strlen(v) > 9 ||
+		    (d->max > 0 && atol(v) > d->max))
+			return _("Whole number only");
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
+int
+form_validate(struct form *f)
+{
+	const char	*e;
+	int		 i, first = -1;
+
+	for (i = 0; i < f->n; i++) {
+		e = field_check(&f->fields[i]);
+		snprintf(f->fields[i].err, sizeof f->fields[i].err, "%s",
+		    e != NULL ? e : "");
+		if (e != NULL && first < 0)
+			first = i;
+	}
+	if (first >= 0)
+		f->focus = first;
+	return first >= 0 ? -1 : 0;
+}
+
+/* Comma-separated text (ASCII or Chinese commas) as an array. */
+static json_t *
+list_json(const char *s)
+{
+	json_t	*a = json_array();
+	char	*copy = xstrdup(s), *p = copy, *q, *end;
+
+	for (q = p; *q != '\0'; q++) {
+		if (strncmp(q, "，", 3) == 0)
+			memcpy(q, ",  ", 3);
+	}
+	while (p != NULL) {
+		if ((q = strchr(p, ',')) != NULL)
+			*q++ = '\0';
+		while (*p == ' ')
+			p++;
+		end = p + strlen(p);
+		while (end > p && end[-1] == ' ')
+			*--end = '\0';
+		if (*p != '\0')
+			json_array_append_new(a, json_string(p));
+		p = q;
+	}
+	free(copy);
+	return a;
+}
+
+json_t *
+form_json(struct form *f, int only_changed)
+{
+	json_t		*o = json_object(), *v;
+	struct field	*fl;
+	const char	*s;
+	int		 i;
+
+	for (i = 0; i < f->n; i++) {
+		fl = &f->fields[i];
+		s = field_value(fl);
+		if (fl->hidden || (only_changed && strcmp(s, fl->orig) == 0))
+			continue;
+		if (!only_changed && *s == '\0')
+			continue;
+		switch (fl->def->type) {
+		case FT_BOOL:
+			v = json_boolean(fl->choice);
+			break;
+		case FT_NUMBER:
+			v = *s ? json_integer(atoll(s)) : json_null();
+			break;
+		case FT_LIST:
+			v = list_json(s);
+			break;
+		case FT_DATE:
+			/* A date cannot be cleared to "": skip it. */
+			if (*s == '\0')
+				continue;
+			v = json_string(s);
+			break;
+		default:
+			v = json_string(s);
+		}
+		if (json_is_null(v))
+			continue;
+		json_object_set_new(o, fl->def->name, v);
+	}
+	return o;
+}
+
+int
+form_server_error(struct form *f, const struct client_err *e)
+{
+	int	i;
+
+	if (e->field[0] == '\0')
+		return 0;
+	for (i = 0; i < f->n; i++) {
+		if (strcmp(f->fields[i].def->name, e->field) == 0 &&
+		    !f->fields[i].hidden) {
+			snprintf(f->fields[i].err, sizeof f->fields[i].err, "%s",
+			    client_err_text(e));
+			f->focus = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+form_label_width(struct form *f)
+{
+	int	i, w, lw = 8;
+
+	for (i = 0; i < f->n; i++) {
+		w = utf8_width(_(f->fields[i].def->label));
+		if (w > lw)
+			lw = w;
+	}
+	return lw > 24 ? 24 : lw;
+}
+
+/* One field: label, value and its hint. */
+static void
+form_draw_field(struct ui *ui, struct form *f, int i, int y, int x, int w,
+    int lw)
+{
+	struct field	*fl = &f->fields[i];
+	int		 focus = i == f->focus, vw = w - lw - 3, attr;
+	char		 buf[256];
+	const char	*after;
+
+	attr = focus ? ui_attr(ui, UA_FIELD_FOCUS) : ui_attr(ui, UA_FIELD);
+	ui_put(ui, y, x, 1, fl->def->required ? "*" : " ",
+	    ui_attr(ui, UA_ERROR));
+	ui_put(ui, y, x + 1, lw + 1, _(fl->def->label),
+	    focus ? A_BOLD : A_NORMAL);
+	if (vw > 30)
+		vw = 30;
+	x += lw + 3;
+	switch (fl->def->type) {
+	case FT_CHOICE:
+		snprintf(buf, sizeof buf, "< %s >",
+		    _(fl->def->choices[fl->choice].label));
+		ui_put(ui, y, x, vw, buf, attr);
+		if (focus)
+			ui_show_cursor(ui, y, x);
+		break;
+	case FT_BOOL:
+		snprintf(buf, sizeof buf, "[%s] %s", fl->choice ? "x" : " ",
+		    fl->choice ? _("Yes") : _("No"));
+		ui_put(ui, y, x, vw, buf, attr);
+		if (focus)
+			ui_show_cursor(ui, y, x + 1);
+		break;
+	default:
+		text_draw(ui, &fl->text, y, x, vw, attr, focus);
+	}
+	after = fl->def->hint != NULL ? _(fl->def->hint) : "";
+	ui_put(ui, y, x + vw + 1, w - (lw + 3) - vw - 1, after,
+	    ui_attr(ui, UA_DIM));
+}
+
+/* Rows a field takes: its line, and one more for an error under it. */
+static int
+field_rows(const struct field *fl)
+{
+	return fl->hidden ? 0 : 1 + (fl->err[0] != '\0');
+}
+
+static int
+form_rows(const struct form *f, int from, int to)
+{
+	int	i, n = 0;
+
+	for (i = from; i <= to && i < f->n; i++)
+		n += field_rows(&f->fields[i]);
+	return n;
+}
+
+static void
+form_draw(struct ui *ui, struct form *f, int y, int h, int w)
+{
+	int	i, row = 0, lw = form_label_width(f), rows = h - 2;
+
+	ui_put(ui, y, 1, w - 2, f->title, ui_attr(ui, UA_TITLE));
+	/* f->top is the first field shown; keep the focused one on screen. */
+	if (f->focus < f->top)
+		f->top = f->focus;
+	while (f->top < f->focus && form_rows(f, f->top, f->focus) > rows)
+		f->top++;
+	for (i = f->top; i < f->n && row < rows; i++) {
+		if (f->fields[i].hidden)
+			continue;
+		form_draw_field(ui, f, i, y + 2 + row++, 1, w - 2, lw);
+		if (f->fields[i].err[0] != '\0' && row < rows)
+			ui_put(ui, y + 2 + row++, lw + 5, w - lw - 6,
+			    f->fields[i].err, ui_attr(ui, UA_ERROR));
+	}
+	if (form_rows(f, 0, f->top - 1) > 0)
+		ui_put(ui, y + 1, w - 3, 1, "^", A_BOLD);
+	if (form_rows(f, i, f->n - 1) > 0)
+		ui_put(ui, y + h - 1, w - 3, 1, "v", A_BOLD);
+}
+
+static void
+form_move(struct form *f, int dir)
+{
+	int	i = f->focus;
+
+	do {
+		i += dir;
+	} while (i >= 0 && i < f->n && f->fields[i].hidden);
+	if (i >= 0 && i < f->n)
+		f->focus = i;
+}
+
+/* A raw key for the focused field; 1 if used. */
+static int
+form_field_key(struct form *f, wint_t ch, int fkey)
+{
+	struct field	*fl = &f->fields[f->focus];
+	int		 n, r;
+
+	switch (fl->def->type) {
+	case FT_CHOICE:
+		n = choice_count(fl->def->choices);
+		if ((fkey && ch == KEY_RIGHT) || (!fkey && ch == ' '))
+			fl->choice = (fl->choice + 1) % n;
+		else if (fkey && ch == KEY_LEFT)
+			fl->choice = (fl->choice + n - 1) % n;
+		else
+			return 0;
+		fl->err[0] = '\0';
+		f->dirty = 1;
+		return 1;
+	case FT_BOOL:
+		if ((!fkey && ch == ' ') || (fkey && (ch == KEY_LEFT ||
+		    ch == KEY_RIGHT)))
+			fl->choice = !fl->choice;
+		else if (!fkey && (ch == 'y' || ch == 'Y'))
+			fl->choice = 1;
+		else if (!fkey && (ch == 'n' || ch == 'N'))
+			fl->choice = 0;
+		else
+			return 0;
+		f->dirty = 1;
+		return 1;
+	default:
+		if ((fl->def->type == FT_NUMBER || fl->def->type == FT_PHONE) &&
+		    !fkey && ch >= ' ' && !(ch >= '0' && ch <= '9') &&
+		    !(ch == '+' && fl->def->type == FT_PHONE))
+			return 1;	/* swallow: digits only */
+		if (fl->def->type == FT_DATE && !fkey && ch >= ' ' &&
+		    !(ch >= '0' && ch <= '9') && ch != '-')
+			return 1;
+		if ((r = text_key(&fl->text, ch, fkey)) == 2) {
+			fl->err[0] = '\0';
+			f->dirty = 1;
+		}
+		return r != 0;
+	}
+}
+
+/* Validate the field being left, so mistakes show at once. */
+static void
+form_leave(struct form *f)
+{
+	struct field	*fl = &f->fields[f->focus];
+	const char	*e = field_check(fl);
+
+	if (e != NULL && fl->text.len > 0)
+		snprintf(fl->err, sizeof fl->err, "%s", e);
+}
+
+/* ---- form screen ---- */
+
+static void
+form_screen_draw(struct ui *ui, struct screen *s, int y, int h, int w)
+{
+	struct form	*f = s->data;
+	int		 t;
+
+	form_draw(ui, f, y, h, w);
+	t = f->fields[f->focus].def->type;
+	s->typing = t != FT_CHOICE && t != FT_BOOL;
+	if (f->saving) {
+		ui_put(ui, y, w - 20, 19, _("saving…"), ui_attr(ui, UA_TITLE));
+		ui_show_cursor(ui, -1, -1);
+	}
+}
+
+static void
+form_screen_done(json_t *res, const struct client_err *err, void *arg)
+{
+	struct screen	*s = arg;
+	struct ui	*ui = s->ui;
+	struct form	*f = s->data;
+	form_done_cb	*done = f->done;
+	void		*darg = f->arg, *owned;
+
+	ui_call_done(ui);
+	f->saving = 0;
+	f->call = 0;
+	if (err != NULL) {
+		if (err->code == ERR_DISCONNECTED)
+			ui_msg(ui, 1, "%s", _("Not saved: no connection. The form "
+			    "is kept; save again once online."));
+		else {
+			form_server_error(f, err);
+			ui_msg(ui, 1, "%s: %s", _("Not saved"), client_err_text(err));
+		}
+		return;
+	}
+	/* Close the form first: done may push the next screen. */
+	owned = f->owned;	/* darg may be it: keep it past the form */
+	f->owned = NULL;
+	ui_remove(ui, s);
+	ui_msg(ui, 0, "%s", _("Saved."));
+	if (done != NULL)
+		done(ui, res, darg);
+	free(owned);
+}
+
+static void
+form_screen_save(struct ui *ui, struct screen *s)
+{
+	struct form	*f = s->data;
+	json_t		*p;
+
+	if (f->saving)
+		return;
+	form_leave(f);
+	if (form_validate(f) != 0) {
+		ui_msg(ui, 1, "%s: %s", _("Please correct the marked field"),
+		    f->fields[f->focus].err);
+		return;
+	}
+	p = f->params(f, f->arg);
+	if (p == NULL)
+		return;
+	f->saving = 1;
+	ui->msg[0] = '\0';
+	f->call = ui_call_async(ui, f->method, p, form_screen_done, s);
+	json_decref(p);
+}
+
+static void
+form_screen_discard(struct ui *ui, void *arg)
+{
+	ui_remove(ui, arg);
+}
+
+static int
+form_screen_key(struct ui *ui, struct screen *s, enum action a, wint_t ch,
+    int fkey)
+{
+	struct form	*f = s->data;
+
+	switch (a) {
+	case ACT_SAVE:
+		form_screen_save(ui, s);
+		return 1;
+	case ACT_NEXT:
+	case ACT_DOWN:
+		form_leave(f);
+		form_move(f, 1);
+		return 1;
+	case ACT_OPEN:
+		form_leave(f);
+		if (f->focus == f->n - 1)
+			form_screen_save(ui, s);
+		else
+			form_move(f, 1);
+		return 1;
+	case ACT_PREV:
+	case ACT_UP:
+		form_leave(f);
+		form_move(f, -1);
+		return 1;
+	case ACT_PGDN:
+		f->focus = f->n - 1;
+		form_move(f, -1), form_move(f, 1);
+		return 1;
+	case ACT_PGUP:
+		f->focus = 0;
+		return 1;
+	case ACT_BACK:
+		if (!f->dirty)
+			return 0;
+		ui_confirm(ui, _("Close the form without saving? What you typed "
+		    "will be lost."), form_screen_discard, s);
+		return 1;
+	case ACT_NONE:
+		if (f->saving)
+			return 1;
+		return form_field_key(f, ch, fkey);
+	default:
+		return 0;
+	}
+}
+
+static void
+form_screen_free(struct screen *s)
+{
+	struct form	*f = s->data;
+
+	if (f->call != 0) {
+		client_cancel(s->ui->client, f->call);
+		ui_call_done(s->ui);
+	}
+	form_free(f);
+}
+
+static const struct screen_ops form_screen_ops = {
+	.draw = form_screen_draw,
+	.key = form_screen_key,
+	.free = form_screen_free,
+};
+
+void
+form_screen_push(struct ui *ui, struct form *f, const char *method,
+    form_params_cb *params, form_done_cb *done, void *arg)
+{
+	struct screen	*s = ui_screen_create(ui, &form_screen_ops, MAP_FORM, f);
+
+	f->method = method;
+	f->params = params;
+	f->done = done;
+	f->arg = arg;
+	f->screen = s;
+	s->typing = 1;
+	while (f->focus < f->n - 1 && f->fields[f->focus].hidden)
+		f->focus++;
+	ui_push(ui, s);
+}
+
+/* ---- list box ---- */
+
+static void
+listbox_layout(struct listbox *lb, int w)
+{
+	int	i, fixed = 0, flex = 0, share;
+
+	for (i = 0; i < lb->ncols && i < 12; i++) {
+		if (lb->cols[i].width > 0)
+			fixed += lb->cols[i].width + 1;
+		else
+			flex++;
+	}
+	share = flex > 0 ? (w - fixed - flex + 1) / flex : 0;
+	if (share < 4)
+		share = 4;
+	for (i = 0; i < lb->ncols && i < 12; i++)
+		lb->widths[i] = lb->cols[i].width > 0 ? lb->cols[i].width : share;
+}
+
+void
+listbox_set_count(struct listbox *lb, int n)
+{
+	lb->n = n;
+	if (lb->sel >= n)
+		lb->sel = n > 0 ? n - 1 : 0;
+	if (lb->sel < 0)
+		lb->sel = 0;
+	if (lb->top > lb->sel)
+		lb->top = lb->sel;
+}
+
+void
+listbox_cell(struct ui *ui, struct listbox *lb, int y, int x, int col,
+    const char *s, int attr)
+{
+	int	i, off = 0;
+
+	if (col >= lb->ncols)
+		return;
+	for (i = 0; i < col; i++)
+		off += lb->widths[i] + 1;
+	if (lb->cols[col].right)
+		ui_put_right(ui, y, x + off, lb->widths[col], s, attr);
+	else
+		ui_put(ui, y, x + off, lb->widths[col], s, attr);
+}
+
+void
+listbox_draw(struct ui *ui, struct listbox *lb, int y, int x, int h, int w)
+{
+	int	i, row, attr;
+	char	more[64];
+
+	listbox_layout(lb, w);
+	for (i = 0; i < lb->ncols; i++)
+		listbox_cell(ui, lb, y, x, i, _(lb->cols[i].title),
+		    ui_attr(ui, UA_HEADER));
+	lb->page = h - 1 > 1 ? h - 1 : 1;
+	if (lb->n == 0) {
+		if (lb->empty != NULL)
+			ui_put(ui, y + 2, x + 1, w - 2, lb->empty,
+			    ui_attr(ui, UA_DIM));
+		return;
+	}
+	if (lb->sel < lb->top)
+		lb->top = lb->sel;
+	if (lb->sel >= lb->top + lb->page)
+		lb->top = lb->sel - lb->page + 1;
+	for (row = 0; row < lb->page && lb->top + row < lb->n; row++) {
+		i = lb->top + row;
+		attr = lb->show_sel && i == lb->sel ? ui_attr(ui, UA_SELECTED) :
+		    0;
+		if (attr != 0)
+			ui_put(ui, y + 1 + row, x, w, "", attr);
+		lb->row(ui, lb->arg, i, y + 1 + row, x, lb->widths, attr);
+	}
+	if (lb->n > lb->page) {
+		snprintf(more, sizeof more, " %d/%d ", lb->sel + 1, lb->n);
+		ui_put_right(ui, y, x + w - 12, 12, more, ui_attr(ui, UA_DIM));
+	}
+}
+
+int
+listbox_key(struct listbox *lb, enum action a)
+{
+	int	page = lb->page > 1 ? lb->page - 1 : 1;
+
+	switch (a) {
+	case ACT_UP:
+		lb->sel--;
+		break;
+	case ACT_DOWN:
+		lb->sel++;
+		break;
+	case ACT_PGUP:
+		lb->sel -= page;
+		break;
+	case ACT_PGDN:
+		lb->sel += page;
+		break;
+	default:
+		return 0;
+	}
+	if (lb->sel >= lb->n)
+		lb->sel = lb->n - 1;
+	if (lb->sel < 0)
+		lb->sel = 0;
+	lb->show_sel = 1;
+	return 1;
+}
+
+/* ---- confirm ---- */
+
+struct confirm {
+	char		 question[512];
+	confirm_cb	*cb;
+	void		*arg;
+	int		 yes;	/* the highlighted button */
+};
+
+/* Split text into lines of at most w columns; returns the line count. */
+static int
+wrap_lines(const char *s, int w, const char **starts, size_t *lens, int max)
+{
+	int	n = 0;
+	size_t	chop;
+
+	while (*s != '\0' && n < max) {
+		chop = utf8_chop(s, w);
+		if (chop == 0)
+			chop = 1;
+		if (s[chop] != '\0') {	/* prefer a break at a space */
+			size_t	k = chop;
+
+			while (k > 0 && s[k] != ' ')
+				k--;
+			if (k > chop / 2)
+				chop = k;
+		}
+		starts[n] = s;
+		lens[n++] = chop;
+		s += chop;
+		while (*s == ' ')
+			s++;
+	}
+	return n;
+}
+
+static void
+draw_wrapped(struct ui *ui, const char *s, int y, int x, int w, int max)
+{
+	const char	*starts[8];
+	size_t		 lens[8];
+	char		 line[TEXT_MAX];
+	int		 i, n = wrap_lines(s, w, starts, lens, max < 8 ? max : 8);
+
+	for (i = 0; i < n; i++) {
+		snprintf(line, sizeof line, "%.*s", (int)lens[i], starts[i]);
+		ui_put(ui, y + i, x, w, line, A_NORMAL);
+	}
+}
+
+static void
+confirm_draw(struct ui *ui, struct screen *s, int y, int h, int w)
+{
+	struct confirm	*c = s->data;
+	int		 bw = w > 64 ? 60 : w - 4, bh = 8;
+	int		 by = y + (h - bh) / 2, bx = (w - bw) / 2;
+	char		 yes[64], no[64];
+
+	ui_box(ui, by, bx, bh, bw, _("Please confirm"));
+	draw_wrapped(ui, c->question, by + 2, bx + 2, bw - 4, 3);
+	snprintf(yes, sizeof yes, "[ %s (y) ]", _("Yes"));
+	snprintf(no, sizeof no, "[ %s (n) ]", _("No"));
+	ui_put(ui, by + bh - 2, bx + 4, utf8_width(yes), yes,
+	    c->yes ? ui_attr(ui, UA_SELECTED) : 0);
+	ui_put(ui, by + bh - 2, bx + bw - 4 - utf8_width(no), utf8_width(no),
+	    no, c->yes ? 0 : ui_attr(ui, UA_SELECTED));
+}
+
+static int
+confirm_key(struct ui *ui, struct screen *s, enum action a, wint_t ch,
+    int fkey)
+{
+	struct confirm	*c = s->data;
+	confirm_cb	*cb = c->cb;
+	void		*arg = c->arg;
+
+	if (a == ACT_OPEN)
+		a = c->yes ? ACT_YES : ACT_NO;
+	switch (a) {
+	case ACT_YES:
+		ui_pop(ui);
+		cb(ui, arg);
+		return 1;
+	case ACT_NO:
+	case ACT_BACK:
+		ui_pop(ui);
+		return 1;
+	case ACT_NEXT:
+	case ACT_PREV:
+		c->yes = !c->yes;
+		return 1;
+	case ACT_NONE:
+		if (fkey && (ch == KEY_LEFT || ch == KEY_RIGHT))
+			c->yes = !c->yes;
+		return 1;
+	default:
+		return a != ACT_HELP;
+	}
+}
+
+static void
+confirm_free(struct screen *s)
+{
+	free(s->data);
+}
+
+static const struct screen_ops confirm_ops = {
+	.draw = confirm_draw,
+	.key = confirm_key,
+	.free = confirm_free,
+};
+
+void
+ui_confirm(struct ui *ui, const char *question, confirm_cb *cb, void *arg)
+{
+	struct confirm	*c = xcalloc(1, sizeof *c);
+	struct screen	*s;
+
+	snprintf(c->question, sizeof c->question, "%s", question);
+	c->cb = cb;
+	c->arg = arg;
+	s = ui_screen_create(ui, &confirm_ops, MAP_CONFIRM, c);
+	s->modal = 1;
+	ui_push(ui, s);
+}
+
+/* ---- prompt ---- */
+
+struct prompt {
+	char		 title[256];
+	char		 label[256];
+	struct ui_text	 text;
+	prompt_cb	*cb;
+	void		*arg;
+};
+
+static void
+prompt_draw(struct ui *ui, struct screen *s, int y, int h, int w)
+{
+	struct prompt	*p = s->data;
+	int		 bw = w > 64 ? 60 : w - 4, bh = 7;
+	int		 by = y + (h - bh) / 2, bx = (w - bw) / 2;
+
+	ui_box(ui, by, bx, bh, bw, p->title);
+	draw_wrapped(ui, p->label, by + 2, bx + 2, bw - 4, 1);
+	text_draw(ui, &p->text, by + 4, bx + 2, bw - 4, ui_attr(ui, UA_FIELD_FOCUS),
+	    1);
+}
+
+static int
+prompt_key(struct ui *ui, struct screen *s, enum action a, wint_t ch,
+    int fkey)
+{
+	struct prompt	*p = s->data;
+	prompt_cb	*cb = p->cb;
+	void		*arg = p->arg;
+	char		 text[TEXT_MAX];
+
+	switch (a) {
+	case ACT_OPEN:
+		snprintf(text, sizeof text, "%s", p->text.buf);
+		ui_pop(ui);
+		cb(ui, text, arg);
+		explicit_bzero(text, sizeof text);
+		return 1;
+	case ACT_BACK:
+		ui_pop(ui);
+		return 1;
+	case ACT_NONE:
+		text_key(&p->text, ch, fkey);
+		return 1;
+	default:
+		return a != ACT_HELP;
+	}
+}
+
+static void
+prompt_free(struct screen *s)
+{
+	explicit_bzero(s->data, sizeof(struct prompt));
+	free(s->data);
+}
+
+static const struct screen_ops prompt_ops = {
+	.draw = prompt_draw,
+	.key = prompt_key,
+	.free = prompt_free,
+};
+
+void
+ui_prompt(struct ui *ui, const char *title, const char *label, int masked,
+    prompt_cb *cb, void *arg)
+{
+	struct prompt	*p = xcalloc(1, sizeof *p);
+	struct screen	*s;
+
+	snprintf(p->title, sizeof p->title, "%s", title);
+	snprintf(p->label, sizeof p->label, "%s", label);
+	p->text.masked = masked;
+	p->cb = cb;
+	p->arg = arg;
+	s = ui_screen_create(ui, &prompt_ops, MAP_PROMPT, p);
+	s->modal = 1;
+	s->typing = 1;
+	ui_push(ui, s);
+}
+
+/* ---- help ---- */
+
+struct help {
+	unsigned	map;
+	int		top;
+};
+
+static void
+help_draw(struct ui *ui, struct screen *s, int y, int h, int w)
+{
+	struct help		*hp = s->data;
+	const struct keydef	*d;
+	char			 keys[64];
+	int			 a, row = 0, line = 0;
+
+	ui_put(ui, y, 1, w - 2, _("Help: keys on this screen"),
+	    ui_attr(ui, UA_TITLE));
+	for (a = 1; a < ACT__COUNT && row < h - 3; a++) {
+		if ((d = keys_def((enum action)a)) == NULL || !(d->maps & hp->map))
+			continue;
+		if (line++ < hp->top)
+			continue;
+		keys_names((enum action)a, keys, sizeof keys);
+		ui_put(ui, y + 2 + row, 3, 18, keys, A_BOLD);
+		ui_put(ui, y + 2 + row, 22, w - 24, _(d->label), A_NORMAL);
+		row++;
+	}
+	ui_put(ui, y + h - 1, 1, w - 2, _("Typing in a field: Left/Right move, "
+	    "Backspace deletes, ^U clears. Esc closes this help."),
+	    ui_attr(ui, UA_DIM));
+}
+
+static int
+help_key(struct ui *ui, struct screen *s, enum action a, wint_t ch, int fkey)
+{
+	struct help	*hp = s->data;
+
+	if (a == ACT_DOWN || a == ACT_PGDN)
+		hp->top++;
+	else if ((a == ACT_UP || a == ACT_PGUP) && hp->top > 0)
+		hp->top--;
+	else if (a == ACT_REDRAW)
+		return 0;
+	else
+		ui_pop(ui);
+	return 1;
+}
+
+static void
+help_free(struct screen *s)
+{
+	free(s->data);
+}
+
+static const struct screen_ops help_ops = {
+	.draw = help_draw,
+	.key = help_key,
+	.free = help_free,
+};
+
+void
+ui_help(struct ui *ui, unsigned map)
+{
+	struct help	*hp = xcalloc(1, sizeof *hp);
+
+	hp->map = map;
+	ui_push(ui, ui_screen_create(ui, &help_ops, MAP_HELP, hp));
+}
