@@ -53,7 +53,8 @@ db_open(const char *path, char **errstr)
 	if (db_exec(db, "PRAGMA journal_mode=WAL") != 0 ||
 	    db_exec(db, "PRAGMA foreign_keys=ON") != 0 ||
 	    db_exec(db, "PRAGMA synchronous=NORMAL") != 0 ||
-	    db_exec(db, "PRAGMA cache_size=-65536") != 0) {
+	    db_exec(db, "PRAGMA cache_size=-65536") != 0 ||
+	    db_exec(db, "PRAGMA mmap_size=4294967296") != 0) {
 		*errstr = xasprintf("%s: %s", path, sqlite3_errmsg(db->h));
 		db_close(db);
 		return NULL;

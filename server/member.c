@@ -1,16 +1,24 @@
 /*
- * Members (C1): validation, card numbers, duplicates, search.  Search keeps
- * an index of single characters and character bigrams of member and pet
- * names (member_gram): a query's bigrams narrow the candidates through the
- * index and instr() confirms the substring, so 2-character Chinese names
- * and 1-character queries are fast at a million members.  Phone suffixes
- * use the phone4 index; totals stop counting at SEARCH_COUNT_CAP.
+ * Members (C1): validation, card numbers, duplicate phones, the search
+ * index, search and feedback.
+ *
+ * Search keeps member_gram: the single characters and character bigrams of
+ * the names of each member and of their active pets, Latin folded to lower
+ * case (FTS5's trigrams cannot match a 2-character Chinese name), and
+ * member_gram_count the number of members (and active members) with each.
+ * A query of one or two characters is exactly one gram: its postings are
+ * the answer and its total one lookup.  A longer query is driven by its
+ * rarest bigram, filtered by the next rarest and confirmed with instr().
+ * The last four digits of a phone use the covering (phone4, archived)
+ * index.  Totals stop at SEARCH_COUNT_CAP, so a common name never costs a
+ * full scan.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "clock.h"
@@ -18,13 +26,19 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-#define SEARCH_COUNT_CAP	1000
-#define NAME_MAX_CHARS		40
+#define NAME_MAX_CHARS	40
+#define ADDRESS_MAX	200
+#define NOTE_MAX	500
+#define REASON_MAX	100
+#define FEEDBACK_MAX	500
+#define TAGS_MAX	20
+#define TAG_MAX_CHARS	20
+#define PHONE_LEN	24
 
-static const char member_cols[] =
-    "id, card_no, name, phone, coalesce(birthday, ''), address, gender, "
-    "branch, consent, tags, note, referral_code, coalesce(archived, 0), "
-    "coalesce(archive_reason, ''), created, updated";
+#define MEMBER_COLS \
+    "id, card_no, name, phone, coalesce(birthday, ''), address, gender, " \
+    "branch, consent, tags, note, referral_code, coalesce(referred_by, 0), " \
+    "coalesce(archived, 0), coalesce(archive_reason, ''), created, updated"
 
 static void
 copy_col(char *dst, size_t len, sqlite3_stmt *st, int i)
@@ -48,36 +62,89 @@ member_from_row(struct member *m, sqlite3_stmt *st)
 	copy_col(m->tags, sizeof m->tags, st, 9);
 	copy_col(m->note, sizeof m->note, st, 10);
 	copy_col(m->referral_code, sizeof m->referral_code, st, 11);
-	m->archived = sqlite3_column_int64(st, 12);
-	copy_col(m->archive_reason, sizeof m->archive_reason, st, 13);
-	m->created = sqlite3_column_int64(st, 14);
-	m->updated = sqlite3_column_int64(st, 15);
+	m->referred_by = sqlite3_column_int64(st, 12);
+	m->archived = sqlite3_column_int64(st, 13);
+	copy_col(m->archive_reason, sizeof m->archive_reason, st, 14);
+	m->created = sqlite3_column_int64(st, 15);
+	m->updated = sqlite3_column_int64(st, 16);
 }
 
-/* Trim spaces; a copy the caller frees. */
+/* Length of the blank (space, tab, U+3000) at s, or 0. */
+static size_t
+blank_len(const char *s)
+{
+	if (*s == ' ' || *s == '\t')
+		return 1;
+	if (memcmp(s, "\xe3\x80\x80", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* Trim blanks at both ends; a copy the caller frees. */
 static char *
 trim(const char *s)
 {
-	size_t	len;
+	size_t	len, k;
 
-	while (*s == ' ' || *s == '\t')
-		s++;
+	while ((k = blank_len(s)) > 0)
+		s += k;
 	len = strlen(s);
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
+	for (;;) {
+		if (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		else if (len >= 3 &&
+		    memcmp(s + len - 3, "\xe3\x80\x80", 3) == 0)
+			len -= 3;
+		else
+			break;
+	}
 	return xmemdupz(s, len);
+}
+
+int
+member_text(const char *in, const char *field, size_t min, size_t max,
+    int multiline, char **out, struct perr *err)
+{
+	char		*t;
+	size_t		 n;
+	const char	*p;
+
+	*out = NULL;
+	if (!utf8_valid(in, strlen(in)))
+		return perr_set(err, ERR_INVALID, field,
+		    "%s is not valid UTF-8", field);
+	t = trim(in);
+	for (p = t; *p != '\0'; p++) {
+		if (((unsigned char)*p < 0x20 && !(multiline && *p == '\n')) ||
+		    *p == 0x7f) {
+			free(t);
+			return perr_set(err, ERR_INVALID, field,
+			    "%s must not contain control characters", field);
+		}
+	}
+	n = utf8_count(t);
+	if (n < min || n > max) {
+		free(t);
+		if (min > 0 && n == 0)
+			return perr_set(err, ERR_INVALID, field,
+			    "%s is required", field);
+		return perr_set(err, ERR_INVALID, field,
+		    "%s must be at most %zu characters", field, max);
+	}
+	*out = t;
+	return 0;
 }
 
 /*
  * Normalise a phone: drop spaces and dashes, "+86" becomes domestic.
- * Chinese mobiles are 1[3-9] and 9 digits; other countries +CC and 6-15
- * digits.  0 or -1.
+ * Chinese mobiles are 1[3-9] and 9 digits; other countries "+", a country
+ * code and the number, 7 to 15 digits in all (E.164).  0 or -1.
  */
 static int
 phone_normal(const char *in, char *out, size_t len)
 {
-	char	buf[24];
-	size_t	n = 0, i, digits = 0;
+	char	buf[32];
+	size_t	n = 0, i;
 
 	for (; *in != '\0'; in++) {
 		if (*in == ' ' || *in == '-')
@@ -87,19 +154,22 @@ phone_normal(const char *in, char *out, size_t len)
 		buf[n++] = *in;
 	}
 	buf[n] = '\0';
-	if (strncmp(buf, "+86", 3) == 0)
+	if (n >= 3 && memcmp(buf, "+86", 3) == 0) {
 		memmove(buf, buf + 3, n - 2);
-	for (i = buf[0] == '+'; buf[i] != '\0'; i++) {
+		n -= 3;
+	}
+	for (i = buf[0] == '+'; i < n; i++) {
 		if (!isdigit((unsigned char)buf[i]))
 			return -1;
-		digits++;
 	}
 	if (buf[0] == '+') {
-		if (digits < 8 || digits > 17)
+		if (n - 1 < 7 || n - 1 > 15 || buf[1] == '0')
 			return -1;
-	} else if (digits != 11 || buf[0] != '1' || buf[1] < '3' || buf[1] > '9')
+	} else if (n != 11 || buf[0] != '1' || buf[1] < '3' || buf[1] > '9')
 		return -1;
-	snprintf(out, len, "%s", buf);
+	if (n + 1 > len)
+		return -1;
+	memcpy(out, buf, n + 1);
 	return 0;
 }
 
@@ -133,48 +203,61 @@ luhn(const char *s)
 }
 
 static int
+all_digits(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	}
+	return 1;
+}
+
+/* A card is "8", 9 digits and a Luhn check digit: scanners type it. */
+static int
 card_valid(const char *c)
 {
 	char	body[CARD_LEN];
-	size_t	i;
 
-	if (strlen(c) != CARD_LEN || c[0] != '8')
+	if (strlen(c) != CARD_LEN || c[0] != '8' || !all_digits(c))
 		return 0;
-	for (i = 0; i < CARD_LEN; i++) {
-		if (!isdigit((unsigned char)c[i]))
-			return 0;
-	}
 	memcpy(body, c, CARD_LEN - 1);
 	body[CARD_LEN - 1] = '\0';
 	return luhn(body) == c[CARD_LEN - 1];
 }
 
 static int
-exists(struct db *db, const char *sql, const char *v)
+taken(struct db *db, const char *sql, const char *v)
 {
 	sqlite3_stmt	*st = db_prep(db, sql);
 
+	if (st == NULL)
+		return 1;
 	db_bind_text(st, 1, v);
-	return st != NULL && sqlite3_step(st) == SQLITE_ROW;
+	return sqlite3_step(st) == SQLITE_ROW;
 }
 
-/* A random unused card: "8", 9 random digits, a Luhn digit. */
+/* A random unused card number. */
 static void
 card_new(struct db *db, char *out)
 {
 	static const char sql[] = "SELECT 1 FROM member WHERE card_no = ?";
 
 	do {
-		snprintf(out, CARD_LEN, "8%09u", randombytes_uniform(1000000000));
+		snprintf(out, CARD_LEN, "8%09u",
+		    randombytes_uniform(1000000000));
 		out[CARD_LEN - 1] = luhn(out);
 		out[CARD_LEN] = '\0';
-	} while (exists(db, sql, out));
+	} while (taken(db, sql, out));
 }
 
+/* A random unused referral code: 7 letters and digits, none ambiguous. */
 static void
 referral_new(struct db *db, char *out)
 {
-	static const char sql[] = "SELECT 1 FROM member WHERE referral_code = ?";
+	static const char sql[] =
+	    "SELECT 1 FROM member WHERE referral_code = ?";
 	static const char alpha[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 	int	i;
 
@@ -182,134 +265,255 @@ referral_new(struct db *db, char *out)
 		for (i = 0; i < 7; i++)
 			out[i] = alpha[randombytes_uniform(sizeof alpha - 1)];
 		out[7] = '\0';
-	} while (exists(db, sql, out));
+	} while (taken(db, sql, out));
 }
 
 /* The phone must not belong to another member: name their card. */
 static int
 phone_free(struct db *db, const char *phone, int64_t self, struct perr *err)
 {
-	static const char sql[] = "SELECT id, card_no FROM member WHERE phone = ?";
+	static const char sql[] =
+	    "SELECT id, card_no, archived IS NOT NULL FROM member "
+	    "WHERE phone = ?";
 	sqlite3_stmt	*st = db_prep(db, sql);
 
+	if (st == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	db_bind_text(st, 1, phone);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) != self)
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_int64(st, 0) != self)
 		return perr_set(err, ERR_CONFLICT, "phone",
-		    "phone already belongs to member %s", db_col(st, 1));
+		    "phone already belongs to %smember %s",
+		    sqlite3_column_int(st, 2) ? "archived " : "",
+		    db_col(st, 1));
 	return 0;
 }
 
+/* Check and normalise a JSON array of tags: trimmed, short, no repeats. */
 static int
-text_ok(const char *s, size_t max_chars, const char *field, struct perr *err)
+tags_normal(const char *json, char **out, struct perr *err)
 {
-	if (s != NULL && utf8_count(s) > max_chars)
-		return perr_set(err, ERR_INVALID, field,
-		    "%s must be at most %zu characters", field, max_chars);
-	return 0;
-}
+	json_t	*in = json_loads(json, JSON_DECODE_ANY, NULL), *res;
+	size_t	 i, j;
+	char	*t;
+	int	 rc = 0;
 
-/* Validate the fields given; fill phone with the normal form. */
-static int
-member_check(struct db *db, const struct member_in *in, int creating,
-    char *name, char *phone, struct perr *err)
-{
-	char	today[11], *t;
-
-	if (in->name != NULL || creating) {
-		t = trim(in->name != NULL ? in->name : "");
-		snprintf(name, 128, "%s", t);
-		free(t);
-		if (name[0] == '\0')
-			return perr_set(err, ERR_INVALID, "name", "name is required");
-		if (utf8_count(name) > NAME_MAX_CHARS)
-			return perr_set(err, ERR_INVALID, "name",
-			    "name must be at most %d characters", NAME_MAX_CHARS);
+	*out = NULL;
+	if (!json_is_array(in) || json_array_size(in) > TAGS_MAX) {
+		json_decref(in);
+		return perr_set(err, ERR_INVALID, "tags",
+		    "tags must be a list of at most %d words", TAGS_MAX);
 	}
-	if ((in->phone != NULL || creating) &&
-	    phone_normal(in->phone ? in->phone : "", phone, 24) != 0)
-		return perr_set(err, ERR_INVALID, "phone",
-		    "phone must be a mobile number such as 13812345678 or "
-		    "+country and digits");
+	res = json_array();
+	for (i = 0; i < json_array_size(in) && rc == 0; i++) {
+		const char	*s = json_string_value(json_array_get(in, i));
+
+		if (s == NULL)
+			rc = perr_set(err, ERR_INVALID, "tags",
+			    "tags must be strings");
+		else if ((rc = member_text(s, "tags", 1, TAG_MAX_CHARS, 0, &t,
+		    err)) == 0) {
+			for (j = 0; j < json_array_size(res); j++) {
+				if (strcmp(json_string_value(
+				    json_array_get(res, j)), t) == 0)
+					break;
+			}
+			if (j == json_array_size(res))
+				json_array_append_new(res, json_string(t));
+			free(t);
+		}
+	}
+	if (rc == 0)
+		*out = json_dumps(res, JSON_COMPACT);
+	json_decref(res);
+	json_decref(in);
+	return rc;
+}
+
+/* The checked and normalised fields of a member_in (NULL if not given). */
+struct member_norm {
+	char	*name, *address, *note, *tags;
+	char	 phone[PHONE_LEN];
+	int	 has_phone;
+};
+
+static void
+member_norm_free(struct member_norm *n)
+{
+	free(n->name);
+	free(n->address);
+	free(n->note);
+	free(n->tags);
+}
+
+/* Name, phone, address, note and tags: trimmed and normalised into n. */
+static int
+member_check_text(const struct member_in *in, int creating,
+    struct member_norm *n, struct perr *err)
+{
+	if ((in->name != NULL || creating) &&
+	    member_text(in->name != NULL ? in->name : "", "name", 1,
+	    NAME_MAX_CHARS, 0, &n->name, err) != 0)
+		return -1;
+	if (in->phone != NULL || creating) {
+		if (in->phone == NULL || in->phone[0] == '\0')
+			return perr_set(err, ERR_INVALID, "phone",
+			    "phone is required");
+		if (phone_normal(in->phone, n->phone, sizeof n->phone) != 0)
+			return perr_set(err, ERR_INVALID, "phone",
+			    "phone must be a mobile number such as 13812345678 "
+			    "or + country code and number");
+		n->has_phone = 1;
+	}
+	if (in->address != NULL && member_text(in->address, "address", 0,
+	    ADDRESS_MAX, 0, &n->address, err) != 0)
+		return -1;
+	if (in->note != NULL && member_text(in->note, "note", 0, NOTE_MAX, 1,
+	    &n->note, err) != 0)
+		return -1;
+	if (in->tags != NULL && tags_normal(in->tags, &n->tags, err) != 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Validate the fields given for a new member (self 0) or member self;
+ * normalised text into n (free it).
+ */
+static int
+member_check(struct db *db, const struct member_in *in, int64_t self,
+    struct member_norm *n, struct perr *err)
+{
+	char	today[11];
+	int	creating = self == 0;
+
+	memset(n, 0, sizeof *n);
+	if (member_check_text(in, creating, n, err) != 0)
+		return -1;
 	clock_today(today);
 	if (in->birthday != NULL && in->birthday[0] != '\0' &&
-	    (!clock_date_valid(in->birthday) || strcmp(in->birthday, today) > 0))
+	    (!clock_date_valid(in->birthday) ||
+	    strcmp(in->birthday, today) > 0))
 		return perr_set(err, ERR_INVALID, "birthday",
-		    "birthday must be a past date YYYY-MM-DD");
+		    "birthday must be a date YYYY-MM-DD, not in the future");
 	if (in->gender != NULL && strcmp(in->gender, "") != 0 &&
-	    strcmp(in->gender, "female") != 0 && strcmp(in->gender, "male") != 0 &&
+	    strcmp(in->gender, "female") != 0 &&
+	    strcmp(in->gender, "male") != 0 &&
 	    strcmp(in->gender, "other") != 0)
 		return perr_set(err, ERR_INVALID, "gender",
 		    "gender must be female, male or other");
 	if (in->branch != NULL && !branch_exists(db, in->branch))
-		return perr_set(err, ERR_INVALID, "branch", "no branch %s",
+		return perr_set(err, ERR_INVALID, "branch", "no branch %.64s",
 		    in->branch);
+	if (creating && in->branch == NULL)
+		return perr_set(err, ERR_INVALID, "branch",
+		    "branch is required");
 	if (in->card_no != NULL && !card_valid(in->card_no))
 		return perr_set(err, ERR_INVALID, "card_no",
-		    "card number must be 11 digits starting with 8 (check digit)");
-	if (text_ok(in->address, 200, "address", err) != 0 ||
-	    text_ok(in->note, 500, "note", err) != 0)
+		    "card number must be 11 digits starting with 8, the last a "
+		    "check digit");
+	if (n->has_phone && phone_free(db, n->phone, self, err) != 0)
 		return -1;
-	if (in->tags != NULL && strlen(in->tags) > 700)
-		return perr_set(err, ERR_INVALID, "tags", "too many tags");
 	return 0;
+}
+
+/* The member whose referral code this is (case and blanks ignored). */
+static int64_t
+referrer_find(struct db *db, const char *code, struct perr *err)
+{
+	static const char sql[] =
+	    "SELECT id, archived IS NOT NULL FROM member "
+	    "WHERE referral_code = ?";
+	sqlite3_stmt	*st = db_prep(db, sql);
+	char		*c = trim(code), *p;
+	int64_t		 id = -1;
+
+	for (p = c; *p != '\0'; p++)
+		*p = (char)toupper((unsigned char)*p);
+	if (st != NULL) {
+		db_bind_text(st, 1, c);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    !sqlite3_column_int(st, 1))
+			id = sqlite3_column_int64(st, 0);
+	}
+	if (id < 0)
+		perr_set(err, ERR_INVALID, "referral_code",
+		    "no active member has referral code %.16s", c);
+	free(c);
+	return id;
+}
+
+/* Insert the checked member; its id or -1. */
+static int64_t
+member_insert(struct db *db, const struct member_in *in,
+    const struct member_norm *n, const char *card, int64_t referrer,
+    struct perr *err)
+{
+	static const char sql[] =
+	    "INSERT INTO member (card_no, name, phone, phone4, birthday, "
+	    "address, gender, branch, consent, tags, note, referral_code, "
+	    "referred_by, created, updated) VALUES (?1, ?2, ?3, ?4, "
+	    "nullif(?5, ''), ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)";
+	sqlite3_stmt	*st;
+	char		 code[12];
+
+	referral_new(db, code);
+	if ((st = db_prep(db, sql)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	db_bind_text(st, 1, card);
+	db_bind_text(st, 2, n->name);
+	db_bind_text(st, 3, n->phone);
+	db_bind_text(st, 4, n->phone + strlen(n->phone) - 4);
+	db_bind_text(st, 5, in->birthday);
+	db_bind_text(st, 6, n->address ? n->address : "");
+	db_bind_text(st, 7, in->gender ? in->gender : "");
+	db_bind_text(st, 8, in->branch);
+	sqlite3_bind_int(st, 9, in->consent > 0);
+	db_bind_text(st, 10, n->tags ? n->tags : "[]");
+	db_bind_text(st, 11, n->note ? n->note : "");
+	db_bind_text(st, 12, code);
+	if (referrer > 0)
+		sqlite3_bind_int64(st, 13, referrer);
+	sqlite3_bind_int64(st, 14, clock_now());
+	if (db_step_done(db, st) == 0)
+		return db_last_id(db);
+	if ((db_errcode(db) & 0xff) == SQLITE_CONSTRAINT)
+		return perr_set(err, ERR_CONFLICT, NULL,
+		    "member not saved: a unique value is taken");
+	return perr_set(err, ERR_INTERNAL, NULL, "database error");
 }
 
 int64_t
 member_create(struct db *db, const struct member_in *in, struct perr *err)
 {
-	static const char sql[] =
-	    "INSERT INTO member (card_no, name, phone, phone4, birthday, address,"
-	    " gender, branch, consent, tags, note, referral_code, referred_by,"
-	    " created, updated) VALUES (?, ?, ?, ?, nullif(?, ''), ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?)";
-	static const char ref[] = "SELECT id FROM member WHERE referral_code = ?";
-	static const char card[] = "SELECT 1 FROM member WHERE card_no = ?";
-	char		 name[128], phone[24], cardno[16], code[12];
-	int64_t		 referrer = 0, id, now = clock_now();
-	sqlite3_stmt	*st;
+	static const char card_sql[] = "SELECT 1 FROM member WHERE card_no = ?";
+	struct member_norm	 n;
+	char			 card[CARD_LEN + 1];
+	int64_t			 referrer = 0, id = -1;
 
-	if (member_check(db, in, 1, name, phone, err) != 0 ||
-	    phone_free(db, phone, 0, err) != 0)
-		return -1;
-	if (in->referral_code != NULL) {
-		st = db_prep(db, ref);
-		db_bind_text(st, 1, in->referral_code);
-		if (sqlite3_step(st) != SQLITE_ROW)
-			return perr_set(err, ERR_INVALID, "referral_code",
-			    "no member has referral code %s", in->referral_code);
-		referrer = sqlite3_column_int64(st, 0);
-	}
+	if (member_check(db, in, 0, &n, err) != 0)
+		goto out;
+	if (in->referral_code != NULL && in->referral_code[0] != '\0' &&
+	    (referrer = referrer_find(db, in->referral_code, err)) < 0)
+		goto out;
 	if (in->card_no != NULL) {
-		if (exists(db, card, in->card_no))
-			return perr_set(err, ERR_CONFLICT, "card_no",
+		if (taken(db, card_sql, in->card_no)) {
+			perr_set(err, ERR_CONFLICT, "card_no",
 			    "card %s is already in use", in->card_no);
-		snprintf(cardno, sizeof cardno, "%s", in->card_no);
+			goto out;
+		}
+		snprintf(card, sizeof card, "%s", in->card_no);
 	} else
-		card_new(db, cardno);
-	referral_new(db, code);
-	if ((st = db_prep(db, sql)) == NULL)
-		return perr_set(err, ERR_INTERNAL, NULL, "database error");
-	db_bind_text(st, 1, cardno);
-	db_bind_text(st, 2, name);
-	db_bind_text(st, 3, phone);
-	db_bind_text(st, 4, phone + strlen(phone) - 4);
-	db_bind_text(st, 5, in->birthday);
-	db_bind_text(st, 6, in->address ? in->address : "");
-	db_bind_text(st, 7, in->gender ? in->gender : "");
-	db_bind_text(st, 8, in->branch);
-	sqlite3_bind_int(st, 9, in->consent > 0);
-	db_bind_text(st, 10, in->tags ? in->tags : "[]");
-	db_bind_text(st, 11, in->note ? in->note : "");
-	db_bind_text(st, 12, code);
-	if (referrer > 0)
-		sqlite3_bind_int64(st, 13, referrer);
-	sqlite3_bind_int64(st, 14, now);
-	sqlite3_bind_int64(st, 15, now);
-	if (db_step_done(db, st) != 0)
-		return perr_set(err, ERR_INTERNAL, NULL, "database error");
-	id = db_last_id(db);
-	if (member_index(db, id) != 0)
-		return perr_set(err, ERR_INTERNAL, NULL, "index error");
+		card_new(db, card);
+	if ((id = member_insert(db, in, &n, card, referrer, err)) < 0)
+		goto out;
+	if (member_index(db, id) != 0) {
+		id = perr_set(err, ERR_INTERNAL, NULL,
+		    "search index not saved");
+		goto out;
+	}
+out:
+	member_norm_free(&n);
 	return id;
 }
 
@@ -320,94 +524,141 @@ member_update(struct db *db, int64_t id, const struct member_in *in,
 	static const char sql[] =
 	    "UPDATE member SET name = coalesce(?2, name), "
 	    "phone = coalesce(?3, phone), phone4 = coalesce(?4, phone4), "
-	    "birthday = CASE WHEN ?5 IS NULL THEN birthday ELSE nullif(?5, '') END, "
+	    "birthday = CASE WHEN ?5 IS NULL THEN birthday "
+	    "ELSE nullif(?5, '') END, "
 	    "address = coalesce(?6, address), gender = coalesce(?7, gender), "
 	    "branch = coalesce(?8, branch), "
 	    "consent = CASE WHEN ?9 < 0 THEN consent ELSE ?9 END, "
 	    "tags = coalesce(?10, tags), note = coalesce(?11, note), "
 	    "updated = ?12 WHERE id = ?1";
-	struct member	 m;
-	char		 name[128], phone[24];
-	sqlite3_stmt	*st;
+	struct member		 m;
+	struct member_norm	 n;
+	sqlite3_stmt		*st;
+	int			 rc = -1;
 
+	memset(&n, 0, sizeof n);
 	if (member_get(db, id, NULL, &m, err) != 0)
 		return -1;
 	if (m.archived)
 		return perr_set(err, ERR_CONFLICT, "id",
 		    "member %s is archived", m.card_no);
-	if (member_check(db, in, 0, name, phone, err) != 0 ||
-	    (in->phone != NULL && phone_free(db, phone, id, err) != 0))
-		return -1;
-	if ((st = db_prep(db, sql)) == NULL)
-		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	if (member_check(db, in, id, &n, err) != 0)
+		goto out;
+	if ((st = db_prep(db, sql)) == NULL) {
+		perr_set(err, ERR_INTERNAL, NULL, "database error");
+		goto out;
+	}
 	sqlite3_bind_int64(st, 1, id);
-	db_bind_text(st, 2, in->name ? name : NULL);
-	db_bind_text(st, 3, in->phone ? phone : NULL);
-	db_bind_text(st, 4, in->phone ? phone + strlen(phone) - 4 : NULL);
+	db_bind_text(st, 2, n.name);
+	db_bind_text(st, 3, n.has_phone ? n.phone : NULL);
+	db_bind_text(st, 4, n.has_phone ? n.phone + strlen(n.phone) - 4 : NULL);
 	db_bind_text(st, 5, in->birthday);
-	db_bind_text(st, 6, in->address);
+	db_bind_text(st, 6, n.address);
 	db_bind_text(st, 7, in->gender);
 	db_bind_text(st, 8, in->branch);
-	sqlite3_bind_int(st, 9, in->consent);
-	db_bind_text(st, 10, in->tags);
-	db_bind_text(st, 11, in->note);
+	sqlite3_bind_int(st, 9, in->consent < 0 ? -1 : in->consent > 0);
+	db_bind_text(st, 10, n.tags);
+	db_bind_text(st, 11, n.note);
 	sqlite3_bind_int64(st, 12, clock_now());
 	if (db_step_done(db, st) != 0)
-		return perr_set(err, ERR_INTERNAL, NULL, "database error");
-	if (in->name != NULL && member_index(db, id) != 0)
-		return perr_set(err, ERR_INTERNAL, NULL, "index error");
-	return 0;
+		perr_set(err, ERR_INTERNAL, NULL, "database error");
+	else if (n.name != NULL && member_index(db, id) != 0)
+		perr_set(err, ERR_INTERNAL, NULL, "search index not saved");
+	else
+		rc = 0;
+out:
+	member_norm_free(&n);
+	return rc;
 }
 
 int
 member_archive(struct db *db, int64_t id, const char *reason, struct perr *err)
 {
 	static const char sql[] =
-	    "UPDATE member SET archived = ?, archive_reason = ?, updated = ? "
-	    "WHERE id = ?";
+	    "UPDATE member SET archived = ?2, archive_reason = ?3, "
+	    "updated = ?2 WHERE id = ?1";
+	static const char uncount[] =
+	    "UPDATE member_gram_count SET live = live - 1 WHERE gram IN "
+	    "(SELECT gram FROM member_gram WHERE member_id = ? AND "
+	    "archived = 0)";
+	static const char grams[] =
+	    "UPDATE member_gram SET archived = 1 WHERE member_id = ?";
 	struct member	 m;
 	sqlite3_stmt	*st;
+	char		*r = NULL;
+	int		 rc = -1;
 
 	if (member_get(db, id, NULL, &m, err) != 0)
 		return -1;
 	if (m.archived)
 		return perr_set(err, ERR_CONFLICT, "id",
 		    "member %s is already archived", m.card_no);
-	if (text_ok(reason, 100, "reason", err) != 0)
+	if (member_text(reason != NULL ? reason : "", "reason", 0, REASON_MAX,
+	    0, &r, err) != 0)
 		return -1;
-	if ((st = db_prep(db, sql)) == NULL)
+	if ((st = db_prep(db, sql)) != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, clock_now());
+		db_bind_text(st, 3, r);
+		rc = db_step_done(db, st);
+	}
+	if (rc == 0 && (st = db_prep(db, uncount)) != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		rc = db_step_done(db, st);
+	}
+	if (rc == 0 && (st = db_prep(db, grams)) != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		rc = db_step_done(db, st);
+	}
+	free(r);
+	if (rc != 0)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
-	sqlite3_bind_int64(st, 1, clock_now());
-	db_bind_text(st, 2, reason ? reason : "");
-	sqlite3_bind_int64(st, 3, clock_now());
-	sqlite3_bind_int64(st, 4, id);
-	return db_step_done(db, st) == 0 ? 0 :
-	    perr_set(err, ERR_INTERNAL, NULL, "database error");
+	return 0;
 }
 
 int
 member_get(struct db *db, int64_t id, const char *card, struct member *m,
     struct perr *err)
 {
-	static char	 by_id[256], by_card[256];
+	static const char by_id[] =
+	    "SELECT " MEMBER_COLS " FROM member WHERE id = ?";
+	static const char by_card[] =
+	    "SELECT " MEMBER_COLS " FROM member WHERE card_no = ?";
 	sqlite3_stmt	*st;
 
-	if (by_id[0] == '\0') {
-		snprintf(by_id, sizeof by_id, "SELECT %s FROM member WHERE id = ?",
-		    member_cols);
-		snprintf(by_card, sizeof by_card,
-		    "SELECT %s FROM member WHERE card_no = ?", member_cols);
-	}
-	st = db_prep(db, card != NULL ? by_card : by_id);
+	if ((st = db_prep(db, card != NULL ? by_card : by_id)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	if (card != NULL)
 		db_bind_text(st, 1, card);
 	else
 		sqlite3_bind_int64(st, 1, id);
-	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+	if (sqlite3_step(st) != SQLITE_ROW)
 		return perr_set(err, ERR_NOT_FOUND, card ? "card_no" : "id",
 		    "no such member");
 	member_from_row(m, st);
 	return 0;
+}
+
+void
+member_counts(struct db *db, int64_t id, struct member_counts *c)
+{
+	static const char sql[] =
+	    "SELECT (SELECT count(*) FROM pet WHERE member_id = ?1 AND "
+	    "archived IS NULL), (SELECT count(*) FROM feedback WHERE "
+	    "member_id = ?1), (SELECT count(*) FROM feedback WHERE "
+	    "member_id = ?1 AND kind = 'good')";
+	sqlite3_stmt	*st = db_prep(db, sql);
+
+	memset(c, 0, sizeof *c);
+	if (st == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return;
+	c->pets = sqlite3_column_int(st, 0);
+	c->feedback = sqlite3_column_int(st, 1);
+	c->good = sqlite3_column_int(st, 2);
+	c->bad = c->feedback - c->good;
 }
 
 char *
@@ -417,11 +668,14 @@ member_json(struct db *db, int64_t id)
 	    "SELECT json_object('id', id, 'card_no', card_no, 'name', name, "
 	    "'phone', phone, 'birthday', birthday, 'address', address, "
 	    "'gender', gender, 'branch', branch, 'consent', consent, "
-	    "'tags', json(tags), 'note', note, 'archived', archived, "
+	    "'tags', json(tags), 'note', note, 'referral_code', referral_code, "
+	    "'referred_by', referred_by, 'archived', archived, "
 	    "'archive_reason', archive_reason) FROM member WHERE id = ?";
 
 	return db_json(db, sql, id);
 }
+
+/* ---- the search index ---- */
 
 /* Lowercase ASCII letters; other characters (Chinese) stay as they are. */
 static char *
@@ -436,7 +690,7 @@ fold(const char *s)
 	return r;
 }
 
-/* Byte offsets of the characters of s (n + 1 entries); the count. */
+/* Byte offsets of the first max characters of s (n + 1 entries); n. */
 static size_t
 char_offsets(const char *s, size_t *off, size_t max)
 {
@@ -453,263 +707,447 @@ char_offsets(const char *s, size_t *off, size_t max)
 	return n;
 }
 
+/* Index one gram of a member and count it. */
 static int
-gram_add(struct db *db, int64_t id, const char *s)
+gram_put(struct db *db, int64_t id, const char *g, size_t len, int archived)
 {
 	static const char sql[] =
-	    "INSERT OR IGNORE INTO member_gram (gram, member_id) VALUES (?, ?)";
-	size_t		 off[130], n, i;
-	char		*f = fold(s), g[16];
+	    "INSERT OR IGNORE INTO member_gram (gram, member_id, archived) "
+	    "VALUES (?, ?, ?)";
+	static const char count[] =
+	    "INSERT INTO member_gram_count (gram, n, live) VALUES (?1, 1, ?2) "
+	    "ON CONFLICT (gram) DO UPDATE SET n = n + 1, live = live + ?2";
+	sqlite3_stmt	*st = db_prep(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, g, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int(st, 3, archived);
+	if (db_step_done(db, st) != 0)
+		return -1;
+	if (db_changes(db) == 0)	/* a repeated gram of this member */
+		return 0;
+	if ((st = db_prep(db, count)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, g, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, !archived);
+	return db_step_done(db, st);
+}
+
+/* Drop the grams of a member, and their counts. */
+static int
+gram_drop(struct db *db, int64_t id)
+{
+	static const char uncount[] =
+	    "UPDATE member_gram_count SET n = n - 1, live = live - "
+	    "(SELECT 1 - g.archived FROM member_gram g WHERE "
+	    "g.gram = member_gram_count.gram AND g.member_id = ?1) "
+	    "WHERE gram IN (SELECT gram FROM member_gram WHERE member_id = ?1)";
+	static const char del[] = "DELETE FROM member_gram WHERE member_id = ?";
 	sqlite3_stmt	*st;
-	int		 rc = 0;
 
-	n = char_offsets(f, off, 128);
+	if ((st = db_prep(db, uncount)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (db_step_done(db, st) != 0 || (st = db_prep(db, del)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return db_step_done(db, st);
+}
+
+/* Index every character and every pair of neighbours of a name. */
+static int
+gram_add(struct db *db, int64_t id, const char *s, int archived)
+{
+	size_t	 off[NAME_MAX_CHARS * 2 + 2], n, i;
+	char	*f = fold(s);
+	int	 rc = 0;
+
+	n = char_offsets(f, off, NAME_MAX_CHARS * 2);
 	for (i = 0; i < n && rc == 0; i++) {
-		size_t	a = off[i], b = off[i + 1], c = i + 2 <= n ? off[i + 2] : b;
-
-		snprintf(g, sizeof g, "%.*s", (int)(b - a), f + a);
-		st = db_prep(db, sql);
-		db_bind_text(st, 1, g);
-		sqlite3_bind_int64(st, 2, id);
-		rc = db_step_done(db, st);
-		if (i + 1 < n && rc == 0) {
-			snprintf(g, sizeof g, "%.*s", (int)(c - a), f + a);
-			st = db_prep(db, sql);
-			db_bind_text(st, 1, g);
-			sqlite3_bind_int64(st, 2, id);
-			rc = db_step_done(db, st);
-		}
+		rc = gram_put(db, id, f + off[i], off[i + 1] - off[i],
+		    archived);
+		if (rc == 0 && i + 1 < n)
+			rc = gram_put(db, id, f + off[i], off[i + 2] - off[i],
+			    archived);
 	}
 	free(f);
 	return rc;
 }
 
+/* Names to index: the member's, then their active pets', oldest first. */
+static char **
+index_names(struct db *db, int64_t id, size_t *n, int *archived)
+{
+	static const char msql[] =
+	    "SELECT name, archived IS NOT NULL FROM member WHERE id = ?";
+	static const char psql[] =
+	    "SELECT name FROM pet WHERE member_id = ? AND archived IS NULL "
+	    "ORDER BY id";
+	sqlite3_stmt	*st;
+	char	       **list = NULL;
+
+	*n = 0;
+	if ((st = db_prep(db, msql)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return NULL;
+	*archived = sqlite3_column_int(st, 1);
+	list = xcalloc(1, sizeof *list);
+	list[(*n)++] = xstrdup(db_col(st, 0));
+	sqlite3_reset(st);
+	if ((st = db_prep(db, psql)) == NULL)
+		return list;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		list = xrealloc(list, (*n + 1) * sizeof *list);
+		list[(*n)++] = xstrdup(db_col(st, 0));
+	}
+	sqlite3_reset(st);
+	return list;
+}
+
+/* Keep the names of up to 5 pets on the member row for result lists. */
+static int
+index_pet_names(struct db *db, int64_t id, char **pets, size_t n)
+{
+	static const char sql[] =
+	    "UPDATE member SET pet_names = ? WHERE id = ?";
+	sqlite3_stmt	*st = db_prep(db, sql);
+	char		 buf[sizeof ((struct member_hit *)0)->pets] = "";
+	size_t		 i, len = 0, k;
+
+	if (st == NULL)
+		return -1;
+	for (i = 0; i < n && i < 5; i++) {
+		k = strlen(pets[i]);
+		if (len + k + 3 > sizeof buf)
+			break;
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
+		    i > 0 ? ", " : "", pets[i]);
+	}
+	db_bind_text(st, 1, buf);
+	sqlite3_bind_int64(st, 2, id);
+	return db_step_done(db, st);
+}
+
 int
 member_index(struct db *db, int64_t id)
 {
-	static const char del[] = "DELETE FROM member_gram WHERE member_id = ?";
-	static const char names[] =
-	    "SELECT name FROM member WHERE id = ?1 "
-	    "UNION SELECT name FROM pet WHERE member_id = ?1";
-	sqlite3_stmt	*st = db_prep(db, del);
-	char	       **list = NULL;
-	size_t		 n = 0, i;
-	int		 rc;
+	char	       **list;
+	size_t		 n, i;
+	int		 rc = 0, archived = 0;
 
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = db_step_done(db, st)) != 0)
+	if (gram_drop(db, id) != 0 ||
+	    (list = index_names(db, id, &n, &archived)) == NULL)
 		return -1;
-	st = db_prep(db, names);
-	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		list = xrealloc(list, (n + 1) * sizeof *list);
-		list[n++] = xstrdup(db_col(st, 0));
-	}
 	for (i = 0; i < n; i++) {
 		if (rc == 0)
-			rc = gram_add(db, id, list[i]);
-		free(list[i]);
+			rc = gram_add(db, id, list[i], archived);
 	}
+	if (rc == 0)
+		rc = index_pet_names(db, id, list + 1, n - 1);
+	for (i = 0; i < n; i++)
+		free(list[i]);
 	free(list);
 	return rc;
 }
 
-/* Pets' names of a member, comma separated, for result lists. */
-static void
-pets_summary(struct db *db, int64_t id, char *out, size_t len)
+/* ---- search ---- */
+
+/*
+ * One statement pair per kind of query.  Parameters: ?1 the query (folded,
+ * or the normal phone), ?2 include archived, ?3 the limit (the count cap
+ * plus one when counting), ?4 the offset, ?5 and ?6 per kind: the upper
+ * bound of a prefix, the driving and the filtering bigram of a name.
+ */
+enum search_kind { S_RECENT, S_CARD, S_PHONE, S_PHONE4, S_PREFIX, S_GRAM,
+    S_NAME, S__COUNT };
+
+#define HIT_SELECT "SELECT m.id, m.card_no, m.name, m.phone, m.branch, " \
+    "m.archived IS NOT NULL, m.pet_names "
+#define PAGE " LIMIT ?3 OFFSET ?4"
+#define COUNT_OF(from) "SELECT count(*) FROM (SELECT 1 " from " LIMIT ?3)"
+#define LIVE " AND (?2 OR m.archived IS NULL)"
+#define GRAM_LIVE " AND (?2 OR g.archived = 0)"
+
+#define F_RECENT "FROM member m WHERE (?2 OR m.archived IS NULL)"
+#define F_CARD "FROM member m WHERE m.card_no = ?1" LIVE
+#define F_PHONE "FROM member m WHERE m.phone = ?1" LIVE
+#define F_PHONE4 "FROM member m WHERE m.phone4 = ?1" LIVE
+#define F_PREFIX "FROM member m WHERE ((m.card_no >= ?1 AND m.card_no < ?5) " \
+    "OR (m.phone >= ?1 AND m.phone < ?5))" LIVE
+#define F_GRAM_M "FROM member_gram g JOIN member m ON m.id = g.member_id " \
+    "WHERE g.gram = ?1" GRAM_LIVE
+#define F_NAME "FROM member_gram g JOIN member m ON m.id = g.member_id " \
+    "WHERE g.gram = ?5" GRAM_LIVE " AND EXISTS (SELECT 1 FROM member_gram " \
+    "g2 WHERE g2.gram = ?6 AND g2.member_id = g.member_id) AND " \
+    "(instr(lower(m.name), ?1) OR EXISTS (SELECT 1 FROM pet p WHERE " \
+    "p.member_id = m.id AND p.archived IS NULL AND instr(lower(p.name), ?1)))"
+
+static const struct {
+	const char	*rows;
+	const char	*count;
+} search_sql[S__COUNT] = {
+	[S_RECENT] = { HIT_SELECT F_RECENT " ORDER BY m.id DESC" PAGE,
+	    COUNT_OF(F_RECENT) },
+	[S_CARD] = { HIT_SELECT F_CARD PAGE, COUNT_OF(F_CARD) },
+	[S_PHONE] = { HIT_SELECT F_PHONE PAGE, COUNT_OF(F_PHONE) },
+	/* The order of the (phone4, archived) index: the active first. */
+	[S_PHONE4] = { HIT_SELECT F_PHONE4 " ORDER BY m.archived, m.id" PAGE,
+	    COUNT_OF(F_PHONE4) },
+	[S_PREFIX] = { HIT_SELECT F_PREFIX " ORDER BY m.id" PAGE,
+	    COUNT_OF(F_PREFIX) },
+	[S_GRAM] = { HIT_SELECT F_GRAM_M " ORDER BY g.member_id" PAGE,
+	    "SELECT CASE WHEN ?2 THEN n ELSE live END FROM member_gram_count "
+	    "WHERE gram = ?1" },
+	[S_NAME] = { HIT_SELECT F_NAME " ORDER BY g.member_id" PAGE,
+	    COUNT_OF(F_NAME) },
+};
+
+/* What the statements of one search are bound to. */
+struct search {
+	enum search_kind k;
+	const char	*q;		/* ?1 */
+	char		 norm[PHONE_LEN];
+	char		 aux1[32];	/* ?5 */
+	char		 aux2[32];	/* ?6 */
+	int		 empty;		/* known to match nothing */
+};
+
+/* How many members have a gram. */
+static int64_t
+gram_postings(struct db *db, const char *gram)
 {
 	static const char sql[] =
-	    "SELECT group_concat(name, ', ') FROM (SELECT name FROM pet "
-	    "WHERE member_id = ? ORDER BY id LIMIT 5)";
+	    "SELECT n FROM member_gram_count WHERE gram = ?";
 	sqlite3_stmt	*st = db_prep(db, sql);
 
-	sqlite3_bind_int64(st, 1, id);
-	out[0] = '\0';
-	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
-		snprintf(out, len, "%s", db_col(st, 0));
-}
-
-static int
-all_digits(const char *s)
-{
-	if (*s == '\0')
+	if (st == NULL)
 		return 0;
-	for (; *s != '\0'; s++) {
-		if (!isdigit((unsigned char)*s))
-			return 0;
-	}
-	return 1;
+	db_bind_text(st, 1, gram);
+	return sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 }
 
 /*
- * The statements of each kind of search.  Each selects the member columns
- * and takes ?1..?3 (the query), ?4 include archived, ?5 limit, ?6 offset.
+ * Choose the rarest bigram of the query to drive a name search and the
+ * next rarest to filter it.  A bigram nobody has: nothing matches.
  */
-enum search_kind { S_RECENT, S_CARD, S_PHONE, S_PHONE4, S_PREFIX, S_NAME1,
-    S_NAME, S__COUNT };
-
-#define MCOLS "m.id, m.card_no, m.name, m.phone, coalesce(m.birthday, ''), " \
-    "m.address, m.gender, m.branch, m.consent, m.tags, m.note, " \
-    "m.referral_code, coalesce(m.archived, 0), coalesce(m.archive_reason, ''), " \
-    "m.created, m.updated"
-#define LIVE " AND (?4 OR m.archived IS NULL)"
-#define NAMEMATCH " AND (instr(lower(m.name), ?1) OR EXISTS (SELECT 1 FROM pet p " \
-    "WHERE p.member_id = m.id AND instr(lower(p.name), ?1)))"
-
-static const char *search_from[S__COUNT] = {
-	[S_RECENT] = "FROM member m WHERE 1" LIVE " ORDER BY m.id DESC",
-	[S_CARD] = "FROM member m WHERE m.card_no = ?1" LIVE,
-	[S_PHONE] = "FROM member m WHERE m.phone = ?1" LIVE,
-	[S_PHONE4] = "FROM member m WHERE m.phone4 = ?1" LIVE " ORDER BY m.id",
-	[S_PREFIX] = "FROM member m WHERE ((m.card_no >= ?1 AND m.card_no < ?2) "
-	    "OR (m.phone >= ?1 AND m.phone < ?2))" LIVE " ORDER BY m.id",
-	[S_NAME1] = "FROM member_gram g JOIN member m ON m.id = g.member_id "
-	    "WHERE g.gram = ?1" LIVE NAMEMATCH " ORDER BY g.member_id",
-	[S_NAME] = "FROM member_gram g JOIN member m ON m.id = g.member_id "
-	    "WHERE g.gram = ?3 AND EXISTS (SELECT 1 FROM member_gram g2 "
-	    "WHERE g2.gram = ?2 AND g2.member_id = g.member_id)" LIVE NAMEMATCH
-	    " ORDER BY g.member_id",
-};
-
-static char	search_rows[S__COUNT][1024];
-static char	search_count[S__COUNT][1024];
-
 static void
-search_prepare_text(void)
+search_pick(struct db *db, struct search *s)
 {
-	int	k;
+	size_t	off[NAME_MAX_CHARS + 2], n, i;
+	int64_t	best = INT64_MAX, second = INT64_MAX, c;
+	char	g[32];
 
-	for (k = 0; k < S__COUNT; k++) {
-		snprintf(search_rows[k], sizeof search_rows[k],
-		    "SELECT " MCOLS " %s LIMIT ?5 OFFSET ?6", search_from[k]);
-		snprintf(search_count[k], sizeof search_count[k],
-		    "SELECT count(*) FROM (SELECT 1 %s LIMIT %d)", search_from[k],
-		    SEARCH_COUNT_CAP);
+	n = char_offsets(s->q, off, NAME_MAX_CHARS + 1);
+	for (i = 0; i + 1 < n; i++) {
+		snprintf(g, sizeof g, "%.*s", (int)(off[i + 2] - off[i]),
+		    s->q + off[i]);
+		if (strcmp(g, s->aux1) == 0 || strcmp(g, s->aux2) == 0)
+			continue;
+		c = gram_postings(db, g);
+		if (c == 0) {
+			s->empty = 1;
+			return;
+		}
+		if (c < best) {
+			second = best;
+			memcpy(s->aux2, s->aux1, sizeof s->aux2);
+			best = c;
+			snprintf(s->aux1, sizeof s->aux1, "%s", g);
+		} else if (c < second) {
+			second = c;
+			snprintf(s->aux2, sizeof s->aux2, "%s", g);
+		}
+	}
+	if (s->aux2[0] == '\0')
+		memcpy(s->aux2, s->aux1, sizeof s->aux2);
+}
+
+/* Classify the (trimmed, folded) query and fill what its kind binds. */
+static void
+search_classify(struct db *db, struct search *s)
+{
+	size_t	len = strlen(s->q);
+
+	if (len == 0)
+		s->k = S_RECENT;
+	else if (card_valid(s->q))
+		s->k = S_CARD;
+	else if (phone_normal(s->q, s->norm, sizeof s->norm) == 0) {
+		s->k = S_PHONE;
+		s->q = s->norm;
+	} else if (all_digits(s->q) && len == 4)
+		s->k = S_PHONE4;
+	else if (all_digits(s->q) && len > 4) {
+		s->k = S_PREFIX;	/* of a card or a phone */
+		snprintf(s->aux1, sizeof s->aux1, "%s:", s->q); /* ':' > '9' */
+	} else if (utf8_count(s->q) <= 2)
+		s->k = S_GRAM;
+	else {
+		s->k = S_NAME;
+		search_pick(db, s);
 	}
 }
 
-/* Bind the query for its kind: ?1 the text, ?2/?3 per kind. */
-static void
-search_bind(sqlite3_stmt *st, enum search_kind k, const char *q,
-    const char *a, const char *b, int archived)
+static sqlite3_stmt *
+search_bind(struct db *db, const char *sql, const struct search *s,
+    int archived, int limit, int offset)
 {
-	db_bind_text(st, 1, q);
-	if (k == S_PREFIX || k == S_NAME) {
-		db_bind_text(st, 2, a);
-		db_bind_text(st, 3, b);
-	}
-	sqlite3_bind_int(st, 4, archived);
+	sqlite3_stmt	*st = db_prep(db, sql);
+
+	if (st == NULL)
+		return NULL;
+	db_bind_text(st, 1, s->q);
+	sqlite3_bind_int(st, 2, archived);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_int(st, 3, limit);
+	if (sqlite3_bind_parameter_count(st) >= 4)
+		sqlite3_bind_int(st, 4, offset);
+	if (s->k == S_PREFIX || s->k == S_NAME)
+		db_bind_text(st, 5, s->aux1);
+	if (s->k == S_NAME)
+		db_bind_text(st, 6, s->aux2);
+	return st;
 }
 
-/* What kind of query is q?  Fills the extra parameters a and b. */
-static enum search_kind
-search_kind(const char *q, char *norm, char *a, char *b)
+static void
+hit_from_row(struct member_hit *h, sqlite3_stmt *st)
 {
-	size_t	off[130], n;
-
-	if (*q == '\0')
-		return S_RECENT;
-	if (card_valid(q))
-		return S_CARD;
-	if (phone_normal(q, norm, 24) == 0)
-		return S_PHONE;
-	if (all_digits(q) && strlen(q) == 4)
-		return S_PHONE4;
-	if (all_digits(q) && strlen(q) >= 5) {
-		snprintf(a, 32, "%s:", q);	/* ':' sorts right after '9' */
-		return S_PREFIX;
-	}
-	n = char_offsets(q, off, 128);
-	if (n < 2)
-		return S_NAME1;
-	snprintf(a, 32, "%.*s", (int)(off[2] - off[0]), q);
-	snprintf(b, 32, "%.*s", (int)(off[n] - off[n - 2]), q + off[n - 2]);
-	return S_NAME;
+	h->id = sqlite3_column_int64(st, 0);
+	copy_col(h->card_no, sizeof h->card_no, st, 1);
+	copy_col(h->name, sizeof h->name, st, 2);
+	copy_col(h->phone, sizeof h->phone, st, 3);
+	copy_col(h->branch, sizeof h->branch, st, 4);
+	h->archived = sqlite3_column_int(st, 5);
+	copy_col(h->pets, sizeof h->pets, st, 6);
 }
 
 int
 member_search(struct db *db, const char *query, struct member_page *pg,
     member_hit_fn *cb, void *arg, struct perr *err)
 {
-	static int	 ready;
-	char		*q = NULL, *t, norm[24], a[32] = "", b[32] = "";
-	char		 pets[200];
-	enum search_kind k;
-	sqlite3_stmt	*st;
-	struct member	 m;
+	struct search		 s;
+	struct member_hit	 h;
+	sqlite3_stmt		*st;
+	char			*t, *q;
+	int64_t			 total;
+	int			 rc;
 
-	if (!ready) {
-		search_prepare_text();
-		ready = 1;
-	}
-	if (pg->limit < 1 || pg->limit > 100)
-		return perr_set(err, ERR_INVALID, "limit", "limit must be 1-100");
+	if (pg->limit < 1 || pg->limit > SEARCH_LIMIT_MAX)
+		return perr_set(err, ERR_INVALID, "limit",
+		    "limit must be 1-%d", SEARCH_LIMIT_MAX);
 	if (pg->offset < 0 || pg->offset > 100000)
-		return perr_set(err, ERR_INVALID, "offset", "offset out of range");
-	t = trim(query != NULL ? query : "");
+		return perr_set(err, ERR_INVALID, "offset",
+		    "offset must be 0-100000");
+	if (member_text(query != NULL ? query : "", "q", 0, NAME_MAX_CHARS, 0,
+	    &t, err) != 0)
+		return -1;
 	q = fold(t);
 	free(t);
-	if (utf8_count(q) > NAME_MAX_CHARS) {
+	memset(&s, 0, sizeof s);
+	s.q = q;
+	search_classify(db, &s);
+	pg->total = pg->capped = 0;
+	if (s.empty) {
 		free(q);
-		return perr_set(err, ERR_INVALID, "q", "query too long");
+		return 0;
 	}
-	k = search_kind(q, norm, a, b);
-	if ((st = db_prep(db, search_count[k])) == NULL) {
+	st = search_bind(db, search_sql[s.k].count, &s, pg->include_archived,
+	    SEARCH_COUNT_CAP + 1, 0);
+	if (st == NULL || ((rc = sqlite3_step(st)) != SQLITE_ROW &&
+	    rc != SQLITE_DONE)) {
 		free(q);
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	}
-	search_bind(st, k, k == S_PHONE ? norm : q, a, b, pg->include_archived);
-	pg->total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	pg->capped = pg->total >= SEARCH_COUNT_CAP;
-	st = db_prep(db, search_rows[k]);
-	search_bind(st, k, k == S_PHONE ? norm : q, a, b, pg->include_archived);
-	sqlite3_bind_int(st, 5, pg->limit);
-	sqlite3_bind_int(st, 6, pg->offset);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		member_from_row(&m, st);
-		pets_summary(db, m.id, pets, sizeof pets);
-		cb(&m, pets, arg);
+	total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	pg->capped = total > SEARCH_COUNT_CAP;
+	pg->total = pg->capped ? SEARCH_COUNT_CAP : (int)total;
+	st = search_bind(db, search_sql[s.k].rows, &s, pg->include_archived,
+	    pg->limit, pg->offset);
+	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		hit_from_row(&h, st);
+		cb(&h, arg);
 	}
 	free(q);
 	return 0;
 }
 
-int
+/* ---- feedback ---- */
+
+int64_t
 feedback_add(struct db *db, int64_t member, const char *kind, const char *text,
     const struct actor *a, struct perr *err)
 {
 	static const char sql[] =
-	    "INSERT INTO feedback (member_id, kind, text, staff, branch, created)"
-	    " VALUES (?, ?, ?, ?, ?, ?)";
+	    "INSERT INTO feedback (member_id, kind, text, staff, branch, "
+	    "created) VALUES (?, ?, ?, ?, ?, ?)";
 	struct member	 m;
 	sqlite3_stmt	*st;
 	char		*t;
-	int		 bad;
+	int		 rc;
 
 	if (member_get(db, member, NULL, &m, err) != 0) {
 		err->field = "member_id";
 		return -1;
 	}
-	if (strcmp(kind, "good") != 0 && strcmp(kind, "bad") != 0)
-		return perr_set(err, ERR_INVALID, "kind", "kind must be good or bad");
-	t = trim(text);
-	bad = t[0] == '\0' || utf8_count(t) > 500;
-	if (bad) {
+	if (kind == NULL || (strcmp(kind, "good") != 0 &&
+	    strcmp(kind, "bad") != 0))
+		return perr_set(err, ERR_INVALID, "kind",
+		    "kind must be good or bad");
+	if (member_text(text != NULL ? text : "", "text", 1, FEEDBACK_MAX, 1,
+	    &t, err) != 0)
+		return -1;
+	if ((st = db_prep(db, sql)) == NULL) {
 		free(t);
-		return perr_set(err, ERR_INVALID, "text",
-		    "text must be 1-500 characters");
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	}
-	st = db_prep(db, sql);
 	sqlite3_bind_int64(st, 1, member);
 	db_bind_text(st, 2, kind);
 	db_bind_text(st, 3, t);
-	db_bind_text(st, 4, a->staff);
-	db_bind_text(st, 5, a->branch);
+	db_bind_text(st, 4, a != NULL ? a->staff : NULL);
+	db_bind_text(st, 5, a != NULL ? a->branch : NULL);
 	sqlite3_bind_int64(st, 6, clock_now());
+	rc = db_step_done(db, st);
 	free(t);
-	if (db_step_done(db, st) != 0)
+	if (rc != 0)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
-	return (int)db_last_id(db);
+	return db_last_id(db);
+}
+
+#define FEEDBACK_COLS "id, member_id, kind, text, coalesce(staff, ''), " \
+    "coalesce(branch, ''), created"
+
+static void
+feedback_from_row(struct feedback *f, sqlite3_stmt *st)
+{
+	memset(f, 0, sizeof *f);
+	f->id = sqlite3_column_int64(st, 0);
+	f->member_id = sqlite3_column_int64(st, 1);
+	copy_col(f->kind, sizeof f->kind, st, 2);
+	copy_col(f->text, sizeof f->text, st, 3);
+	copy_col(f->staff, sizeof f->staff, st, 4);
+	copy_col(f->branch, sizeof f->branch, st, 5);
+	f->created = sqlite3_column_int64(st, 6);
+}
+
+int
+feedback_get(struct db *db, int64_t id, struct feedback *f, struct perr *err)
+{
+	static const char sql[] =
+	    "SELECT " FEEDBACK_COLS " FROM feedback WHERE id = ?";
+	sqlite3_stmt	*st = db_prep(db, sql);
+
+	if (st == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return perr_set(err, ERR_NOT_FOUND, "id", "no such feedback");
+	feedback_from_row(f, st);
+	return 0;
 }
 
 int
@@ -717,23 +1155,31 @@ feedback_list(struct db *db, int64_t member, int limit, feedback_fn *cb,
     void *arg)
 {
 	static const char sql[] =
-	    "SELECT id, kind, text, coalesce(staff, ''), coalesce(branch, ''), "
-	    "created FROM feedback WHERE member_id = ? ORDER BY id DESC LIMIT ?";
+	    "SELECT " FEEDBACK_COLS " FROM feedback WHERE member_id = ? "
+	    "ORDER BY id DESC LIMIT ?";
 	sqlite3_stmt	*st = db_prep(db, sql);
 	struct feedback	 f;
 	int		 n = 0;
 
+	if (st == NULL)
+		return 0;
 	sqlite3_bind_int64(st, 1, member);
 	sqlite3_bind_int(st, 2, limit);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		f.id = sqlite3_column_int64(st, 0);
-		copy_col(f.kind, sizeof f.kind, st, 1);
-		copy_col(f.text, sizeof f.text, st, 2);
-		copy_col(f.staff, sizeof f.staff, st, 3);
-		copy_col(f.branch, sizeof f.branch, st, 4);
-		f.created = sqlite3_column_int64(st, 5);
+		feedback_from_row(&f, st);
 		cb(&f, arg);
 		n++;
 	}
 	return n;
+}
+
+char *
+feedback_json(struct db *db, int64_t id)
+{
+	static const char sql[] =
+	    "SELECT json_object('id', id, 'member_id', member_id, "
+	    "'kind', kind, 'text', text, 'staff', staff, 'branch', branch) "
+	    "FROM feedback WHERE id = ?";
+
+	return db_json(db, sql, id);
 }

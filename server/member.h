@@ -1,28 +1,34 @@
 /*
- * Members, pets and feedback (C1): the domain layer.  These functions hold
- * the rules and all the SQL; they never see an RPC request.  Text fields of
- * the input structs are NULL when not given.
+ * Members, pets and feedback (C1): the domain layer (member.c, pet.c).
+ * These functions hold the rules and all the SQL; they never see an RPC
+ * request.  They return 0 (or a row id) on success and -1 with err filled
+ * (code, field, English message) on failure.  Text fields of the input
+ * structs are borrowed and NULL when not given; "" clears an optional one.
  */
 #ifndef MEMBER_H
 #define MEMBER_H
 
-#define CARD_LEN	11
+#define CARD_LEN	11	/* "8", 9 digits, a Luhn check digit */
+#define SEARCH_LIMIT	20	/* default page */
+#define SEARCH_LIMIT_MAX 100
+#define SEARCH_COUNT_CAP 1000	/* totals stop counting here */
 
 struct member {
 	int64_t	id;
 	char	card_no[16];
-	char	name[128];
+	char	name[192];
 	char	phone[24];
-	char	birthday[11];
-	char	address[400];
+	char	birthday[11];		/* "" if unknown */
+	char	address[1024];
 	char	gender[8];
 	char	branch[ID_MAX];
 	int	consent;
-	char	tags[800];		/* JSON array */
-	char	note[800];
+	char	tags[2048];		/* JSON array of strings */
+	char	note[2048];
 	char	referral_code[12];
+	int64_t	referred_by;		/* member id or 0 */
 	int64_t	archived;		/* epoch, 0 if active */
-	char	archive_reason[200];
+	char	archive_reason[512];
 	int64_t	created;
 	int64_t	updated;
 };
@@ -34,24 +40,48 @@ struct member_in {
 	int		 consent;	/* -1 when not given */
 };
 
+/* One search result. */
+struct member_hit {
+	int64_t	id;
+	char	card_no[16];
+	char	name[192];
+	char	phone[24];		/* in full: mask it for display */
+	char	branch[ID_MAX];
+	int	archived;
+	char	pets[640];		/* names of up to 5 active pets */
+};
+
+struct member_page {
+	int	limit, offset, include_archived;
+	int	total;		/* out: matches, at most SEARCH_COUNT_CAP */
+	int	capped;		/* out: 1 if there are more than total */
+};
+
+struct member_counts {
+	int	pets;		/* active pets */
+	int	feedback, good, bad;
+};
+
 struct pet {
 	int64_t	id;
 	int64_t	member_id;
 	char	name[128];
 	char	species[16];
-	char	breed[128];
+	char	breed[192];
 	char	sex[8];
 	int	neutered;
 	char	birth_date[11];
-	char	colour[64];
+	char	colour[96];
 	int64_t	weight_g;		/* -1 if unknown */
 	char	microchip[16];
 	int	adopted;
 	char	adoption_date[11];
-	char	adoption_source[128];
-	char	health[400];
+	char	adoption_source[256];
+	char	health[1024];
 	char	photo[256];
-	char	note[800];
+	char	note[2048];
+	int64_t	archived;		/* epoch, 0 if active */
+	char	archive_reason[512];
 	int64_t	created;
 	int64_t	updated;
 };
@@ -66,52 +96,77 @@ struct pet_in {
 
 struct feedback {
 	int64_t	id;
-	char	kind[8];
-	char	text[1000];
+	int64_t	member_id;
+	char	kind[8];		/* good, bad */
+	char	text[2048];
 	char	staff[ID_MAX];
 	char	branch[ID_MAX];
 	int64_t	created;
 };
 
-struct member_page {
-	int	limit, offset, include_archived;
-	int	total, capped;	/* out: matches counted, 1 if counting stopped */
-};
-
-typedef void	member_hit_fn(const struct member *, const char *pets, void *);
+typedef void	member_hit_fn(const struct member_hit *, void *);
 typedef void	pet_fn(const struct pet *, void *);
 typedef void	feedback_fn(const struct feedback *, void *);
 
 /* member.c */
+/*
+ * Check a text field: valid UTF-8, trimmed of spaces, tabs and the
+ * ideographic space, min to max characters, no control characters (but
+ * newlines when multiline).  The trimmed copy in *out (caller frees).
+ */
+int	member_text(const char *in, const char *field, size_t min, size_t max,
+	    int multiline, char **out, struct perr *);
+/* Sign a member up: the new id, or -1 (a taken phone names its card). */
 int64_t	member_create(struct db *, const struct member_in *, struct perr *);
+/* Change the fields given; an archived member is a conflict. */
 int	member_update(struct db *, int64_t id, const struct member_in *,
 	    struct perr *);
+/* Archive with a reason (may be NULL); twice is a conflict. */
 int	member_archive(struct db *, int64_t id, const char *reason,
 	    struct perr *);
-/* Load by id (0) or card number; 0, or -1 with not_found. */
+/* Load by card number if card is not NULL, else by id; not_found. */
 int	member_get(struct db *, int64_t id, const char *card,
 	    struct member *, struct perr *);
-/* Card, full phone, last four digits, member or pet name. */
+void	member_counts(struct db *, int64_t id, struct member_counts *);
+/*
+ * Find members by card number, full phone, last four digits, or a
+ * substring of their name or a pet's name; cb is called once per hit of
+ * the page.  invalid for a bad limit, offset or query.
+ */
 int	member_search(struct db *, const char *q, struct member_page *,
 	    member_hit_fn *, void *, struct perr *);
 /* JSON of a member row for the audit trail (caller frees), NULL if none. */
 char	*member_json(struct db *, int64_t id);
 /* Mask a phone for lists: 138****5678. */
 void	member_mask_phone(const char *phone, char *out, size_t len);
-/* Rebuild the search grams of one member (name and pets' names). */
+/*
+ * Rebuild the search grams of one member (their name and their active pets'
+ * names) and the pet names shown in result lists.
+ */
 int	member_index(struct db *, int64_t id);
-int	feedback_add(struct db *, int64_t member, const char *kind,
+/* Record praise or a complaint: the feedback id, or -1. */
+int64_t	feedback_add(struct db *, int64_t member, const char *kind,
 	    const char *text, const struct actor *, struct perr *);
+int	feedback_get(struct db *, int64_t id, struct feedback *,
+	    struct perr *);
+/* The newest limit feedback of a member, newest first; how many. */
 int	feedback_list(struct db *, int64_t member, int limit, feedback_fn *,
 	    void *);
+char	*feedback_json(struct db *, int64_t id);
 
 /* pet.c */
+/* Add a pet to an active member: the new id, or -1. */
 int64_t	pet_create(struct db *, int64_t member, const struct pet_in *,
 	    struct perr *);
 int	pet_update(struct db *, int64_t id, const struct pet_in *,
 	    struct perr *);
+/* Archive a pet (died, returned): it leaves lists and the search index. */
+int	pet_archive(struct db *, int64_t id, const char *reason,
+	    struct perr *);
 int	pet_get(struct db *, int64_t id, struct pet *, struct perr *);
+/* The pets of a member, oldest first, archived ones last; how many. */
 int	pet_list(struct db *, int64_t member, pet_fn *, void *);
+/* JSON of a pet row for the audit trail (caller frees), NULL if none. */
 char	*pet_json(struct db *, int64_t id);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * Pets (C1): species, breed, sex, dates, weight, microchip, adoption.  A
- * pet belongs to an active member; its name feeds the member search index.
+ * pet belongs to an active member; the names of active pets feed the
+ * member search index, so every change of a name or of archived rebuilds
+ * the member's grams.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,22 +13,25 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-static const char *species_ok[] = { "dog", "cat", "rabbit", "bird", "fish",
-    "reptile", "small_pet", "other" };
-static const char *sex_ok[] = { "male", "female", "unknown" };
+#define PET_NAME_MAX	30
+#define MICROCHIP_LEN	15	/* ISO 11784 */
+#define WEIGHT_MAX	200000	/* grams */
+
+static const char *const species_ok[] = { "dog", "cat", "rabbit", "bird",
+    "fish", "reptile", "small_pet", "other", NULL };
+static const char *const sex_ok[] = { "male", "female", "unknown", NULL };
 
 static int
-one_of(const char *v, const char **list, size_t n)
+one_of(const char *v, const char *const *list)
 {
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		if (strcmp(v, list[i]) == 0)
+	for (; *list != NULL; list++) {
+		if (strcmp(v, *list) == 0)
 			return 1;
 	}
 	return 0;
 }
 
+/* A date that is valid and not after today, or "" (unknown). */
 static int
 past_date(const char *d, const char *field, struct perr *err)
 {
@@ -35,33 +39,122 @@ past_date(const char *d, const char *field, struct perr *err)
 
 	if (d == NULL || d[0] == '\0')
 		return 0;
-	clock_today(today);
 	if (!clock_date_valid(d))
 		return perr_set(err, ERR_INVALID, field,
 		    "%s must be a date YYYY-MM-DD", field);
+	clock_today(today);
 	if (strcmp(d, today) > 0)
 		return perr_set(err, ERR_INVALID, field,
 		    "%s cannot be in the future", field);
 	return 0;
 }
 
-/* Validate the given fields against the pet as it will be (p: current). */
-static int
-pet_check(const struct pet_in *in, const struct pet *p, struct perr *err)
-{
-	const char	*birth = in->birth_date ? in->birth_date : p->birth_date;
-	const char	*adopt = in->adoption_date ? in->adoption_date :
-			    p->adoption_date;
-	size_t		 i;
+/* The checked and trimmed text fields of a pet_in (NULL if not given). */
+struct pet_norm {
+	char	*name, *breed, *colour, *source, *health, *photo, *note;
+};
 
-	if (in->name != NULL && (in->name[0] == '\0' ||
-	    utf8_count(in->name) > 30 || in->name[0] == ' '))
-		return perr_set(err, ERR_INVALID, "name",
-		    "name must be 1-30 characters");
-	if (in->species != NULL && !one_of(in->species, species_ok, 8))
-		return perr_set(err, ERR_INVALID, "species", "species must be "
-		    "dog, cat, rabbit, bird, fish, reptile, small_pet or other");
-	if (in->sex != NULL && !one_of(in->sex, sex_ok, 3))
+static void
+pet_norm_free(struct pet_norm *n)
+{
+	free(n->name);
+	free(n->breed);
+	free(n->colour);
+	free(n->source);
+	free(n->health);
+	free(n->photo);
+	free(n->note);
+}
+
+/* One optional text field: checked and trimmed into *out when given. */
+static int
+pet_text(const char *in, const char *field, size_t min, size_t max,
+    int multiline, char **out, struct perr *err)
+{
+	if (in == NULL)
+		return 0;
+	return member_text(in, field, min, max, multiline, out, err);
+}
+
+static int
+pet_check_text(const struct pet_in *in, int creating, struct pet_norm *n,
+    struct perr *err)
+{
+	memset(n, 0, sizeof *n);
+	if (creating && in->name == NULL)
+		return perr_set(err, ERR_INVALID, "name", "name is required");
+	if (pet_text(in->name, "name", 1, PET_NAME_MAX, 0, &n->name,
+	    err) != 0 ||
+	    pet_text(in->breed, "breed", 0, 40, 0, &n->breed, err) != 0 ||
+	    pet_text(in->colour, "colour", 0, 20, 0, &n->colour, err) != 0 ||
+	    pet_text(in->adoption_source, "adoption_source", 0, 60, 0,
+	    &n->source, err) != 0 ||
+	    pet_text(in->health, "health", 0, 200, 1, &n->health, err) != 0 ||
+	    pet_text(in->photo, "photo", 0, 200, 0, &n->photo, err) != 0 ||
+	    pet_text(in->note, "note", 0, 500, 1, &n->note, err) != 0)
+		return -1;
+	if (n->photo != NULL && strlen(n->photo) > 250)
+		return perr_set(err, ERR_INVALID, "photo",
+		    "photo path too long");
+	return 0;
+}
+
+static int
+microchip_valid(const char *c)
+{
+	size_t	i;
+
+	for (i = 0; c[i] != '\0'; i++) {
+		if (c[i] < '0' || c[i] > '9')
+			return 0;
+	}
+	return i == MICROCHIP_LEN;
+}
+
+/* The microchip must not be on another pet. */
+static int
+microchip_free(struct db *db, const char *chip, int64_t self, struct perr *err)
+{
+	static const char sql[] = "SELECT id FROM pet WHERE microchip = ?";
+	sqlite3_stmt	*st;
+
+	if (chip == NULL || chip[0] == '\0')
+		return 0;
+	if ((st = db_prep(db, sql)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	db_bind_text(st, 1, chip);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_int64(st, 0) != self)
+		return perr_set(err, ERR_CONFLICT, "microchip",
+		    "microchip %s is already registered to pet %lld", chip,
+		    (long long)sqlite3_column_int64(st, 0));
+	return 0;
+}
+
+/*
+ * Validate the given fields against the pet as it will be (p: as it is,
+ * zeroed when creating); trimmed text into n (free it).
+ */
+static int
+pet_check(struct db *db, const struct pet_in *in, const struct pet *p,
+    struct pet_norm *n, struct perr *err)
+{
+	const char	*birth, *adopt;
+
+	birth = in->birth_date != NULL ? in->birth_date : p->birth_date;
+	adopt = in->adoption_date != NULL ? in->adoption_date :
+	    p->adoption_date;
+
+	if (pet_check_text(in, p->id == 0, n, err) != 0)
+		return -1;
+	if (p->id == 0 && in->species == NULL)
+		return perr_set(err, ERR_INVALID, "species",
+		    "species is required");
+	if (in->species != NULL && !one_of(in->species, species_ok))
+		return perr_set(err, ERR_INVALID, "species",
+		    "species must be dog, cat, rabbit, bird, fish, reptile, "
+		    "small_pet or other");
+	if (in->sex != NULL && !one_of(in->sex, sex_ok))
 		return perr_set(err, ERR_INVALID, "sex",
 		    "sex must be male, female or unknown");
 	if (past_date(in->birth_date, "birth_date", err) != 0 ||
@@ -70,53 +163,23 @@ pet_check(const struct pet_in *in, const struct pet *p, struct perr *err)
 	if (birth[0] != '\0' && adopt[0] != '\0' && strcmp(adopt, birth) < 0)
 		return perr_set(err, ERR_INVALID, "adoption_date",
 		    "adoption_date cannot be before birth_date");
-	if (in->weight_g != INT64_MIN && (in->weight_g < 0 || in->weight_g > 200000))
+	if (in->weight_g != INT64_MIN &&
+	    (in->weight_g < 0 || in->weight_g > WEIGHT_MAX))
 		return perr_set(err, ERR_INVALID, "weight_g",
-		    "weight_g must be 0-200000 grams");
-	if (in->microchip != NULL && in->microchip[0] != '\0') {
-		for (i = 0; in->microchip[i] != '\0'; i++) {
-			if (!isdigit((unsigned char)in->microchip[i]))
-				break;
-		}
-		if (i != 15 || in->microchip[i] != '\0')
-			return perr_set(err, ERR_INVALID, "microchip",
-			    "microchip must be 15 digits (ISO 11784)");
-	}
-	if ((in->breed && utf8_count(in->breed) > 40) ||
-	    (in->colour && utf8_count(in->colour) > 20) ||
-	    (in->adoption_source && utf8_count(in->adoption_source) > 60) ||
-	    (in->health && utf8_count(in->health) > 200) ||
-	    (in->photo && strlen(in->photo) > 250) ||
-	    (in->note && utf8_count(in->note) > 500))
-		return perr_set(err, ERR_INVALID, NULL, "a text field is too long");
-	return 0;
+		    "weight_g must be 0-%d grams", WEIGHT_MAX);
+	if (in->microchip != NULL && in->microchip[0] != '\0' &&
+	    !microchip_valid(in->microchip))
+		return perr_set(err, ERR_INVALID, "microchip",
+		    "microchip must be 15 digits (ISO 11784)");
+	return microchip_free(db, in->microchip, p->id, err);
 }
 
+/* The member must exist (not_found) and be active (invalid). */
 static int
-pet_conflict(struct db *db, struct perr *err)
+pet_owner(struct db *db, int64_t member, struct perr *err)
 {
-	if ((db_errcode(db) & 0xff) == SQLITE_CONSTRAINT)
-		return perr_set(err, ERR_CONFLICT, "microchip",
-		    "this microchip is already registered");
-	return perr_set(err, ERR_INTERNAL, NULL, "database error");
-}
+	struct member	m;
 
-int64_t
-pet_create(struct db *db, int64_t member, const struct pet_in *in,
-    struct perr *err)
-{
-	static const char sql[] =
-	    "INSERT INTO pet (member_id, name, species, breed, sex, neutered, "
-	    "birth_date, colour, weight_g, microchip, adopted, adoption_date, "
-	    "adoption_source, health, photo, note, created, updated) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, ''), ?8, ?9, nullif(?10, ''), "
-	    "?11, nullif(?12, ''), ?13, ?14, ?15, ?16, ?17, ?17)";
-	struct member	 m;
-	struct pet	 none;
-	sqlite3_stmt	*st;
-	int64_t		 id;
-
-	memset(&none, 0, sizeof none);
 	if (member_get(db, member, NULL, &m, err) != 0) {
 		err->field = "member_id";
 		return -1;
@@ -124,91 +187,194 @@ pet_create(struct db *db, int64_t member, const struct pet_in *in,
 	if (m.archived)
 		return perr_set(err, ERR_INVALID, "member_id",
 		    "member %s is archived", m.card_no);
-	if (pet_check(in, &none, err) != 0)
-		return -1;
+	return 0;
+}
+
+static int64_t
+pet_insert(struct db *db, int64_t member, const struct pet_in *in,
+    const struct pet_norm *n, struct perr *err)
+{
+	static const char sql[] =
+	    "INSERT INTO pet (member_id, name, species, breed, sex, neutered, "
+	    "birth_date, colour, weight_g, microchip, adopted, adoption_date, "
+	    "adoption_source, health, photo, note, created, updated) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, ''), ?8, ?9, nullif(?10, ''), "
+	    "?11, nullif(?12, ''), ?13, ?14, ?15, ?16, ?17, ?17)";
+	sqlite3_stmt	*st;
+
 	if ((st = db_prep(db, sql)) == NULL)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	sqlite3_bind_int64(st, 1, member);
-	db_bind_text(st, 2, in->name);
+	db_bind_text(st, 2, n->name);
 	db_bind_text(st, 3, in->species);
-	db_bind_text(st, 4, in->breed ? in->breed : "");
+	db_bind_text(st, 4, n->breed ? n->breed : "");
 	db_bind_text(st, 5, in->sex ? in->sex : "unknown");
 	sqlite3_bind_int(st, 6, in->neutered > 0);
 	db_bind_text(st, 7, in->birth_date);
-	db_bind_text(st, 8, in->colour ? in->colour : "");
+	db_bind_text(st, 8, n->colour ? n->colour : "");
 	if (in->weight_g != INT64_MIN)
 		sqlite3_bind_int64(st, 9, in->weight_g);
 	db_bind_text(st, 10, in->microchip);
-	sqlite3_bind_int(st, 11, in->adopted > 0);
+	/* An adoption date means the pet was adopted here. */
+	sqlite3_bind_int(st, 11, in->adopted > 0 || (in->adopted < 0 &&
+	    in->adoption_date != NULL && in->adoption_date[0] != '\0'));
 	db_bind_text(st, 12, in->adoption_date);
-	db_bind_text(st, 13, in->adoption_source ? in->adoption_source : "");
-	db_bind_text(st, 14, in->health ? in->health : "");
-	db_bind_text(st, 15, in->photo ? in->photo : "");
-	db_bind_text(st, 16, in->note ? in->note : "");
+	db_bind_text(st, 13, n->source ? n->source : "");
+	db_bind_text(st, 14, n->health ? n->health : "");
+	db_bind_text(st, 15, n->photo ? n->photo : "");
+	db_bind_text(st, 16, n->note ? n->note : "");
 	sqlite3_bind_int64(st, 17, clock_now());
 	if (db_step_done(db, st) != 0)
-		return pet_conflict(db, err);
-	id = db_last_id(db);
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	return db_last_id(db);
+}
+
+int64_t
+pet_create(struct db *db, int64_t member, const struct pet_in *in,
+    struct perr *err)
+{
+	struct pet	 none;
+	struct pet_norm	 n;
+	int64_t		 id = -1;
+
+	memset(&none, 0, sizeof none);
+	memset(&n, 0, sizeof n);
+	if (pet_owner(db, member, err) != 0 ||
+	    pet_check(db, in, &none, &n, err) != 0)
+		goto out;
+	if ((id = pet_insert(db, member, in, &n, err)) < 0)
+		goto out;
 	if (member_index(db, member) != 0)
-		return perr_set(err, ERR_INTERNAL, NULL, "index error");
+		id = perr_set(err, ERR_INTERNAL, NULL,
+		    "search index not saved");
+out:
+	pet_norm_free(&n);
 	return id;
 }
 
-int
-pet_update(struct db *db, int64_t id, const struct pet_in *in, struct perr *err)
+static int
+pet_write(struct db *db, int64_t id, const struct pet_in *in,
+    const struct pet_norm *n)
 {
 	static const char sql[] =
 	    "UPDATE pet SET name = coalesce(?2, name), "
 	    "species = coalesce(?3, species), breed = coalesce(?4, breed), "
 	    "sex = coalesce(?5, sex), "
 	    "neutered = CASE WHEN ?6 < 0 THEN neutered ELSE ?6 END, "
-	    "birth_date = CASE WHEN ?7 IS NULL THEN birth_date ELSE nullif(?7, '') END, "
+	    "birth_date = CASE WHEN ?7 IS NULL THEN birth_date "
+	    "ELSE nullif(?7, '') END, "
 	    "colour = coalesce(?8, colour), "
 	    "weight_g = CASE WHEN ?9 IS NULL THEN weight_g ELSE ?9 END, "
-	    "microchip = CASE WHEN ?10 IS NULL THEN microchip ELSE nullif(?10, '') END, "
+	    "microchip = CASE WHEN ?10 IS NULL THEN microchip "
+	    "ELSE nullif(?10, '') END, "
 	    "adopted = CASE WHEN ?11 < 0 THEN adopted ELSE ?11 END, "
 	    "adoption_date = CASE WHEN ?12 IS NULL THEN adoption_date "
 	    "ELSE nullif(?12, '') END, "
 	    "adoption_source = coalesce(?13, adoption_source), "
 	    "health = coalesce(?14, health), photo = coalesce(?15, photo), "
 	    "note = coalesce(?16, note), updated = ?17 WHERE id = ?1";
-	struct pet	 p;
 	sqlite3_stmt	*st;
 
-	if (pet_get(db, id, &p, err) != 0 || pet_check(in, &p, err) != 0)
-		return -1;
 	if ((st = db_prep(db, sql)) == NULL)
-		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	db_bind_text(st, 2, in->name);
+	db_bind_text(st, 2, n->name);
 	db_bind_text(st, 3, in->species);
-	db_bind_text(st, 4, in->breed);
+	db_bind_text(st, 4, n->breed);
 	db_bind_text(st, 5, in->sex);
-	sqlite3_bind_int(st, 6, in->neutered);
+	sqlite3_bind_int(st, 6, in->neutered < 0 ? -1 : in->neutered > 0);
 	db_bind_text(st, 7, in->birth_date);
-	db_bind_text(st, 8, in->colour);
+	db_bind_text(st, 8, n->colour);
 	if (in->weight_g != INT64_MIN)
 		sqlite3_bind_int64(st, 9, in->weight_g);
 	db_bind_text(st, 10, in->microchip);
-	sqlite3_bind_int(st, 11, in->adopted);
+	if (in->adopted >= 0)
+		sqlite3_bind_int(st, 11, in->adopted > 0);
+	else
+		sqlite3_bind_int(st, 11, in->adoption_date != NULL &&
+		    in->adoption_date[0] != '\0' ? 1 : -1);
 	db_bind_text(st, 12, in->adoption_date);
-	db_bind_text(st, 13, in->adoption_source);
-	db_bind_text(st, 14, in->health);
-	db_bind_text(st, 15, in->photo);
-	db_bind_text(st, 16, in->note);
+	db_bind_text(st, 13, n->source);
+	db_bind_text(st, 14, n->health);
+	db_bind_text(st, 15, n->photo);
+	db_bind_text(st, 16, n->note);
 	sqlite3_bind_int64(st, 17, clock_now());
-	if (db_step_done(db, st) != 0)
-		return pet_conflict(db, err);
-	if (in->name != NULL && member_index(db, p.member_id) != 0)
-		return perr_set(err, ERR_INTERNAL, NULL, "index error");
+	return db_step_done(db, st);
+}
+
+int
+pet_update(struct db *db, int64_t id, const struct pet_in *in, struct perr *err)
+{
+	struct pet	 p;
+	struct pet_norm	 n;
+	int		 rc = -1;
+
+	memset(&n, 0, sizeof n);
+	if (pet_get(db, id, &p, err) != 0)
+		return -1;
+	if (p.archived)
+		return perr_set(err, ERR_CONFLICT, "id", "pet %lld is archived",
+		    (long long)id);
+	if (pet_owner(db, p.member_id, err) != 0) {
+		err->code = ERR_CONFLICT;
+		err->field = "id";
+		goto out;
+	}
+	if (pet_check(db, in, &p, &n, err) != 0)
+		goto out;
+	if (pet_write(db, id, in, &n) != 0)
+		perr_set(err, ERR_INTERNAL, NULL, "database error");
+	else if (n.name != NULL && member_index(db, p.member_id) != 0)
+		perr_set(err, ERR_INTERNAL, NULL, "search index not saved");
+	else
+		rc = 0;
+out:
+	pet_norm_free(&n);
+	return rc;
+}
+
+int
+pet_archive(struct db *db, int64_t id, const char *reason, struct perr *err)
+{
+	static const char sql[] =
+	    "UPDATE pet SET archived = ?2, archive_reason = ?3, updated = ?2 "
+	    "WHERE id = ?1";
+	struct pet	 p;
+	sqlite3_stmt	*st;
+	char		*r;
+	int		 rc = -1;
+
+	if (pet_get(db, id, &p, err) != 0)
+		return -1;
+	if (p.archived)
+		return perr_set(err, ERR_CONFLICT, "id",
+		    "pet %lld is already archived", (long long)id);
+	if (member_text(reason != NULL ? reason : "", "reason", 0, 100, 0, &r,
+	    err) != 0)
+		return -1;
+	if ((st = db_prep(db, sql)) != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, clock_now());
+		db_bind_text(st, 3, r);
+		rc = db_step_done(db, st);
+	}
+	free(r);
+	if (rc != 0 || member_index(db, p.member_id) != 0)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	return 0;
 }
 
-static const char pet_cols[] =
-    "SELECT id, member_id, name, species, breed, sex, neutered, "
-    "coalesce(birth_date, ''), colour, coalesce(weight_g, -1), "
-    "coalesce(microchip, ''), adopted, coalesce(adoption_date, ''), "
-    "adoption_source, health, photo, note, created, updated FROM pet ";
+#define PET_COLS "id, member_id, name, species, breed, sex, neutered, " \
+    "coalesce(birth_date, ''), colour, coalesce(weight_g, -1), " \
+    "coalesce(microchip, ''), adopted, coalesce(adoption_date, ''), " \
+    "adoption_source, health, photo, note, coalesce(archived, 0), " \
+    "coalesce(archive_reason, ''), created, updated"
+
+static void
+copy_col(char *dst, size_t len, sqlite3_stmt *st, int i)
+{
+	snprintf(dst, len, "%s", db_col(st, i));
+}
 
 static void
 pet_from_row(struct pet *p, sqlite3_stmt *st)
@@ -216,37 +382,37 @@ pet_from_row(struct pet *p, sqlite3_stmt *st)
 	memset(p, 0, sizeof *p);
 	p->id = sqlite3_column_int64(st, 0);
 	p->member_id = sqlite3_column_int64(st, 1);
-	snprintf(p->name, sizeof p->name, "%s", db_col(st, 2));
-	snprintf(p->species, sizeof p->species, "%s", db_col(st, 3));
-	snprintf(p->breed, sizeof p->breed, "%s", db_col(st, 4));
-	snprintf(p->sex, sizeof p->sex, "%s", db_col(st, 5));
+	copy_col(p->name, sizeof p->name, st, 2);
+	copy_col(p->species, sizeof p->species, st, 3);
+	copy_col(p->breed, sizeof p->breed, st, 4);
+	copy_col(p->sex, sizeof p->sex, st, 5);
 	p->neutered = sqlite3_column_int(st, 6);
-	snprintf(p->birth_date, sizeof p->birth_date, "%s", db_col(st, 7));
-	snprintf(p->colour, sizeof p->colour, "%s", db_col(st, 8));
+	copy_col(p->birth_date, sizeof p->birth_date, st, 7);
+	copy_col(p->colour, sizeof p->colour, st, 8);
 	p->weight_g = sqlite3_column_int64(st, 9);
-	snprintf(p->microchip, sizeof p->microchip, "%s", db_col(st, 10));
+	copy_col(p->microchip, sizeof p->microchip, st, 10);
 	p->adopted = sqlite3_column_int(st, 11);
-	snprintf(p->adoption_date, sizeof p->adoption_date, "%s", db_col(st, 12));
-	snprintf(p->adoption_source, sizeof p->adoption_source, "%s",
-	    db_col(st, 13));
-	snprintf(p->health, sizeof p->health, "%s", db_col(st, 14));
-	snprintf(p->photo, sizeof p->photo, "%s", db_col(st, 15));
-	snprintf(p->note, sizeof p->note, "%s", db_col(st, 16));
-	p->created = sqlite3_column_int64(st, 17);
-	p->updated = sqlite3_column_int64(st, 18);
+	copy_col(p->adoption_date, sizeof p->adoption_date, st, 12);
+	copy_col(p->adoption_source, sizeof p->adoption_source, st, 13);
+	copy_col(p->health, sizeof p->health, st, 14);
+	copy_col(p->photo, sizeof p->photo, st, 15);
+	copy_col(p->note, sizeof p->note, st, 16);
+	p->archived = sqlite3_column_int64(st, 17);
+	copy_col(p->archive_reason, sizeof p->archive_reason, st, 18);
+	p->created = sqlite3_column_int64(st, 19);
+	p->updated = sqlite3_column_int64(st, 20);
 }
 
 int
 pet_get(struct db *db, int64_t id, struct pet *p, struct perr *err)
 {
-	static char	 sql[512];
-	sqlite3_stmt	*st;
+	static const char sql[] = "SELECT " PET_COLS " FROM pet WHERE id = ?";
+	sqlite3_stmt	*st = db_prep(db, sql);
 
-	if (sql[0] == '\0')
-		snprintf(sql, sizeof sql, "%sWHERE id = ?", pet_cols);
-	st = db_prep(db, sql);
+	if (st == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	sqlite3_bind_int64(st, 1, id);
-	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+	if (sqlite3_step(st) != SQLITE_ROW)
 		return perr_set(err, ERR_NOT_FOUND, "id", "no such pet");
 	pet_from_row(p, st);
 	return 0;
@@ -255,17 +421,17 @@ pet_get(struct db *db, int64_t id, struct pet *p, struct perr *err)
 int
 pet_list(struct db *db, int64_t member, pet_fn *cb, void *arg)
 {
-	static char	 sql[512];
-	sqlite3_stmt	*st;
+	static const char sql[] =
+	    "SELECT " PET_COLS " FROM pet WHERE member_id = ? "
+	    "ORDER BY archived IS NOT NULL, id";
+	sqlite3_stmt	*st = db_prep(db, sql);
 	struct pet	 p;
 	int		 n = 0;
 
-	if (sql[0] == '\0')
-		snprintf(sql, sizeof sql, "%sWHERE member_id = ? ORDER BY id",
-		    pet_cols);
-	st = db_prep(db, sql);
+	if (st == NULL)
+		return 0;
 	sqlite3_bind_int64(st, 1, member);
-	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+	while (sqlite3_step(st) == SQLITE_ROW) {
 		pet_from_row(&p, st);
 		cb(&p, arg);
 		n++;
@@ -277,12 +443,14 @@ char *
 pet_json(struct db *db, int64_t id)
 {
 	static const char sql[] =
-	    "SELECT json_object('id', id, 'member_id', member_id, 'name', name, "
-	    "'species', species, 'breed', breed, 'sex', sex, 'neutered', neutered,"
-	    " 'birth_date', birth_date, 'colour', colour, 'weight_g', weight_g, "
-	    "'microchip', microchip, 'adopted', adopted, 'adoption_date', "
-	    "adoption_date, 'adoption_source', adoption_source, 'health', health,"
-	    " 'note', note) FROM pet WHERE id = ?";
+	    "SELECT json_object('id', id, 'member_id', member_id, "
+	    "'name', name, 'species', species, 'breed', breed, 'sex', sex, "
+	    "'neutered', neutered, 'birth_date', birth_date, "
+	    "'colour', colour, 'weight_g', weight_g, 'microchip', microchip, "
+	    "'adopted', adopted, 'adoption_date', adoption_date, "
+	    "'adoption_source', adoption_source, 'health', health, "
+	    "'photo', photo, 'note', note, 'archived', archived, "
+	    "'archive_reason', archive_reason) FROM pet WHERE id = ?";
 
 	return db_json(db, sql, id);
 }

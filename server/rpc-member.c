@@ -1,12 +1,22 @@
-/* member.* and feedback.*: read params, call member.c, pack the result. */
+/*
+ * member.* and feedback.*: read params, call member.c, pack the result.
+ * Entities are maps; a member in a list shows a masked phone, a member
+ * opened by id or card shows it in full with pets, recent feedback and
+ * counts.
+ */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "mpjson.h"
 #include "pawd.h"
 #include "xmalloc.h"
 
+#define PROFILE_FEEDBACK	10	/* feedback shown on a profile */
+#define FEEDBACK_LIST_MAX	500
 
 /* Pack the tags JSON text as an array of strings. */
 static void
@@ -24,41 +34,7 @@ pack_tags(msgpack_packer *pk, const char *json)
 	json_decref(j);
 }
 
-static void
-pack_member_fields(msgpack_packer *pk, const struct member *m, int masked)
-{
-	char	phone[32];
-
-	if (masked)
-		member_mask_phone(m->phone, phone, sizeof phone);
-	mp_pack_kint(pk, "id", m->id);
-	mp_pack_kstr(pk, "card_no", m->card_no);
-	mp_pack_kstr(pk, "name", m->name);
-	mp_pack_kstr(pk, "phone", masked ? phone : m->phone);
-	mp_pack_kstr(pk, "branch", m->branch);
-	mp_pack_kbool(pk, "archived", m->archived != 0);
-}
-
-#define MEMBER_FULL_KEYS	16
-
-static void
-pack_member_full(msgpack_packer *pk, const struct member *m)
-{
-	pack_member_fields(pk, m, 0);
-	mp_pack_kstr_or_nil(pk, "birthday", m->birthday[0] ? m->birthday : NULL);
-	mp_pack_kstr(pk, "address", m->address);
-	mp_pack_kstr(pk, "gender", m->gender);
-	mp_pack_kbool(pk, "consent", m->consent);
-	mp_pack_str(pk, "tags");
-	pack_tags(pk, m->tags);
-	mp_pack_kstr(pk, "note", m->note);
-	mp_pack_kstr(pk, "referral_code", m->referral_code);
-	mp_pack_kstr_or_nil(pk, "archive_reason",
-	    m->archived ? m->archive_reason : NULL);
-	mp_pack_kint(pk, "created", m->created);
-	mp_pack_kint(pk, "updated", m->updated);
-}
-
+/* A list being packed apart, to be put under a key once its size is known. */
 struct collect {
 	msgpack_sbuffer	 sb;
 	msgpack_packer	 pk;
@@ -93,43 +69,89 @@ add_pet(const struct pet *p, void *arg)
 }
 
 static void
+pack_feedback(msgpack_packer *pk, const struct feedback *f)
+{
+	msgpack_pack_map(pk, 7);
+	mp_pack_kint(pk, "id", f->id);
+	mp_pack_kint(pk, "member_id", f->member_id);
+	mp_pack_kstr(pk, "kind", f->kind);
+	mp_pack_kstr(pk, "text", f->text);
+	mp_pack_kstr(pk, "staff", f->staff);
+	mp_pack_kstr(pk, "branch", f->branch);
+	mp_pack_kint(pk, "created", f->created);
+}
+
+static void
 add_feedback(const struct feedback *f, void *arg)
 {
 	struct collect	*c = arg;
 
-	msgpack_pack_map(&c->pk, 6);
-	mp_pack_kint(&c->pk, "id", f->id);
-	mp_pack_kstr(&c->pk, "kind", f->kind);
-	mp_pack_kstr(&c->pk, "text", f->text);
-	mp_pack_kstr(&c->pk, "staff", f->staff);
-	mp_pack_kstr(&c->pk, "branch", f->branch);
-	mp_pack_kint(&c->pk, "created", f->created);
+	pack_feedback(&c->pk, f);
 	c->n++;
 }
 
-/* The whole profile: member, pets, recent feedback. */
+static void
+pack_counts(msgpack_packer *pk, const struct member_counts *c)
+{
+	mp_pack_str(pk, "counts");
+	msgpack_pack_map(pk, 4);
+	mp_pack_kint(pk, "pets", c->pets);
+	mp_pack_kint(pk, "feedback", c->feedback);
+	mp_pack_kint(pk, "good", c->good);
+	mp_pack_kint(pk, "bad", c->bad);
+}
+
+#define PROFILE_KEYS	20
+
+/* The whole profile: the member, unmasked, with pets, feedback, counts. */
 static void
 pack_profile(struct req *req, int64_t id)
 {
-	struct member	 m;
-	struct perr	 err;
-	struct collect	 pets, fb;
+	msgpack_packer		*pk = &req->pk;
+	struct member		 m;
+	struct member_counts	 counts;
+	struct perr		 err;
+	struct collect		 pets, fb;
 
 	if (member_get(req->db, id, NULL, &m, &err) != 0) {
 		rpc_fail_perr(req, &err);
 		return;
 	}
+	member_counts(req->db, id, &counts);
 	collect_init(&pets);
 	pet_list(req->db, id, add_pet, &pets);
 	collect_init(&fb);
-	feedback_list(req->db, id, 10, add_feedback, &fb);
-	msgpack_pack_map(&req->pk, MEMBER_FULL_KEYS + 2);
-	pack_member_full(&req->pk, &m);
-	collect_put(&req->pk, "pets", &pets);
-	collect_put(&req->pk, "feedback", &fb);
+	feedback_list(req->db, id, PROFILE_FEEDBACK, add_feedback, &fb);
+	msgpack_pack_map(pk, PROFILE_KEYS);
+	mp_pack_kint(pk, "id", m.id);
+	mp_pack_kstr(pk, "card_no", m.card_no);
+	mp_pack_kstr(pk, "name", m.name);
+	mp_pack_kstr(pk, "phone", m.phone);
+	mp_pack_kstr_or_nil(pk, "birthday", m.birthday[0] ? m.birthday : NULL);
+	mp_pack_kstr(pk, "address", m.address);
+	mp_pack_kstr(pk, "gender", m.gender);
+	mp_pack_kstr(pk, "branch", m.branch);
+	mp_pack_kbool(pk, "consent", m.consent);
+	mp_pack_str(pk, "tags");
+	pack_tags(pk, m.tags);
+	mp_pack_kstr(pk, "note", m.note);
+	mp_pack_kstr(pk, "referral_code", m.referral_code);
+	if (m.referred_by > 0)
+		mp_pack_kint(pk, "referred_by", m.referred_by);
+	else
+		mp_pack_knil(pk, "referred_by");
+	mp_pack_kbool(pk, "archived", m.archived != 0);
+	mp_pack_kstr_or_nil(pk, "archive_reason",
+	    m.archived ? m.archive_reason : NULL);
+	mp_pack_kint(pk, "created", m.created);
+	mp_pack_kint(pk, "updated", m.updated);
+	collect_put(pk, "pets", &pets);
+	collect_put(pk, "feedback", &fb);
+	pack_counts(pk, &counts);
 }
 
-/* Read the member fields of params; tags becomes JSON text. */
+/* Read the member fields of params; tags becomes JSON text (*tags, freed
+ * by the caller). */
 static int
 member_params(struct req *req, struct member_in *in, char **tags)
 {
@@ -137,6 +159,7 @@ member_params(struct req *req, struct member_in *in, char **tags)
 	uint32_t		 i;
 
 	memset(in, 0, sizeof *in);
+	*tags = NULL;
 	in->name = rpc_str(req, "name");
 	in->phone = rpc_str(req, "phone");
 	in->birthday = rpc_str(req, "birthday");
@@ -146,23 +169,24 @@ member_params(struct req *req, struct member_in *in, char **tags)
 	in->note = rpc_str(req, "note");
 	in->card_no = rpc_str(req, "card_no");
 	in->referral_code = rpc_str(req, "referral_code");
-	in->consent = rpc_has(req, "consent") ? rpc_bool(req, "consent", 0) : -1;
-	*tags = NULL;
+	in->consent = rpc_has(req, "consent") ?
+	    rpc_bool(req, "consent", 0) : -1;
 	if (t != NULL) {
-		if (t->via.array.size > 20)
-			return rpc_fail(req, ERR_INVALID, "tags", "at most 20 tags");
 		for (i = 0; i < t->via.array.size; i++) {
-			const msgpack_object	*e = &t->via.array.ptr[i];
-
-			if (e->type != MSGPACK_OBJECT_STR || e->via.str.size == 0 ||
-			    e->via.str.size > 60)
+			if (t->via.array.ptr[i].type != MSGPACK_OBJECT_STR)
 				return rpc_fail(req, ERR_INVALID, "tags",
-				    "tags must be short strings");
+				    "tags must be a list of strings");
 		}
 		*tags = mp_to_json_text(t);
 		in->tags = *tags;
 	}
 	return 0;
+}
+
+static void
+id_text(char *buf, size_t len, int64_t id)
+{
+	snprintf(buf, len, "%lld", (long long)id);
 }
 
 void
@@ -179,14 +203,15 @@ rpc_member_create(struct req *req)
 	rpc_actor(req, &a);
 	if (in.branch == NULL)
 		in.branch = a.branch;
-	if ((mid = member_create(req->db, &in, &err)) < 0) {
-		free(tags);
+	mid = member_create(req->db, &in, &err);
+	free(tags);
+	if (mid < 0) {
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	free(tags);
-	snprintf(id, sizeof id, "%lld", (long long)mid);
+	id_text(id, sizeof id, mid);
 	rpc_audit(req, "member", id, NULL);
+	req->audit_after = member_json(req->db, mid);
 	pack_profile(req, mid);
 }
 
@@ -222,7 +247,7 @@ rpc_member_update(struct req *req)
 	if (member_update(req->db, mid, &in, &err) != 0)
 		rpc_fail_perr(req, &err);
 	else {
-		snprintf(id, sizeof id, "%lld", (long long)mid);
+		id_text(id, sizeof id, mid);
 		rpc_audit(req, "member", id, before);
 		req->audit_after = member_json(req->db, mid);
 		pack_profile(req, mid);
@@ -231,36 +256,44 @@ rpc_member_update(struct req *req)
 	free(tags);
 }
 
-
 static void
-add_hit(const struct member *m, const char *pets, void *arg)
+add_hit(const struct member_hit *h, void *arg)
 {
 	struct collect	*c = arg;
+	char		 phone[32];
 
+	member_mask_phone(h->phone, phone, sizeof phone);
 	msgpack_pack_map(&c->pk, 7);
-	pack_member_fields(&c->pk, m, 1);
-	mp_pack_kstr(&c->pk, "pets", pets);
+	mp_pack_kint(&c->pk, "id", h->id);
+	mp_pack_kstr(&c->pk, "card_no", h->card_no);
+	mp_pack_kstr(&c->pk, "name", h->name);
+	mp_pack_kstr(&c->pk, "phone", phone);
+	mp_pack_kstr(&c->pk, "branch", h->branch);
+	mp_pack_kbool(&c->pk, "archived", h->archived);
+	mp_pack_kstr(&c->pk, "pets", h->pets);
 	c->n++;
+}
+
+/* An int param as an int; -1 (refused by the domain) when out of range. */
+static int
+int_param(struct req *req, const char *name, int def)
+{
+	int64_t	v = rpc_int(req, name, def);
+
+	return v < 0 || v > INT_MAX ? -1 : (int)v;
 }
 
 void
 rpc_member_search(struct req *req)
 {
 	struct member_page pg = {
-		.limit = (int)rpc_int(req, "limit", 20),
-		.offset = (int)rpc_int(req, "offset", 0),
+		.limit = int_param(req, "limit", SEARCH_LIMIT),
+		.offset = int_param(req, "offset", 0),
 		.include_archived = rpc_bool(req, "include_archived", 0),
 	};
 	struct collect	 c;
 	struct perr	 err;
-	int64_t		 limit = rpc_int(req, "limit", 20);
-	int64_t		 offset = rpc_int(req, "offset", 0);
 
-	if (limit < 1 || limit > 100 || offset < 0 || offset > 100000) {
-		rpc_fail(req, ERR_INVALID, limit < 1 || limit > 100 ? "limit" :
-		    "offset", "limit must be 1-100 and offset 0-100000");
-		return;
-	}
 	collect_init(&c);
 	if (member_search(req->db, rpc_str(req, "q"), &pg, add_hit, &c,
 	    &err) != 0) {
@@ -284,7 +317,7 @@ rpc_member_archive(struct req *req)
 	if (member_archive(req->db, mid, rpc_str(req, "reason"), &err) != 0)
 		rpc_fail_perr(req, &err);
 	else {
-		snprintf(id, sizeof id, "%lld", (long long)mid);
+		id_text(id, sizeof id, mid);
 		rpc_audit(req, "member", id, before);
 		req->audit_after = member_json(req->db, mid);
 		pack_profile(req, mid);
@@ -297,23 +330,21 @@ rpc_feedback_add(struct req *req)
 {
 	struct perr	 err;
 	struct actor	 a;
-	struct collect	 c;
-	int64_t		 fid, mid = rpc_int(req, "member_id", 0);
+	struct feedback	 f;
+	int64_t		 fid;
 	char		 id[24];
 
 	rpc_actor(req, &a);
-	fid = feedback_add(req->db, mid, rpc_str(req, "kind"),
-	    rpc_str(req, "text"), &a, &err);
-	if (fid < 0) {
+	fid = feedback_add(req->db, rpc_int(req, "member_id", 0),
+	    rpc_str(req, "kind"), rpc_str(req, "text"), &a, &err);
+	if (fid < 0 || feedback_get(req->db, fid, &f, &err) != 0) {
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	snprintf(id, sizeof id, "%lld", (long long)fid);
+	id_text(id, sizeof id, fid);
 	rpc_audit(req, "feedback", id, NULL);
-	collect_init(&c);
-	feedback_list(req->db, mid, 1, add_feedback, &c);
-	msgpack_sbuffer_write(&req->sb, c.sb.data, c.sb.size);
-	msgpack_sbuffer_destroy(&c.sb);
+	req->audit_after = feedback_json(req->db, fid);
+	pack_feedback(&req->pk, &f);
 }
 
 void
@@ -324,11 +355,13 @@ rpc_feedback_list(struct req *req)
 	struct perr	 err;
 	int64_t		 limit = rpc_int(req, "limit", 50);
 
-	if (limit < 1 || limit > 500) {
-		rpc_fail(req, ERR_INVALID, "limit", "limit must be 1-500");
+	if (limit < 1 || limit > FEEDBACK_LIST_MAX) {
+		rpc_fail(req, ERR_INVALID, "limit", "limit must be 1-%d",
+		    FEEDBACK_LIST_MAX);
 		return;
 	}
-	if (member_get(req->db, rpc_int(req, "member_id", 0), NULL, &m, &err) != 0) {
+	if (member_get(req->db, rpc_int(req, "member_id", 0), NULL, &m,
+	    &err) != 0) {
 		err.field = "member_id";
 		rpc_fail_perr(req, &err);
 		return;
