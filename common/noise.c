@@ -1,97 +1,126 @@
 /*
- * Noise protocol framework, revision 34, suite 25519_ChaChaPoly_BLAKE2b, from
- * libsodium primitives.  Handshake patterns are token tables interpreted by
- * one engine, so every fundamental and deferred pattern and the psk variants
- * work; the published cacophony vectors check it byte for byte.
+ * Noise Protocol Framework, revision 34, for the one suite
+ * 25519_ChaChaPoly_BLAKE2b, built only from libsodium 1.0.18 primitives.
+ *
+ * Patterns are written below as the spec prints them and parsed into a token
+ * table when a handshake state is created; one engine then runs any of them:
+ * one-way, interactive, deferred, each with any pskN modifiers.  Pawprint
+ * itself uses IK (sessions) and IKpsk2 (enrollment).  libsodium has no
+ * HMAC-BLAKE2b, so HMAC and HKDF are written out here as the spec defines
+ * them.
+ *
+ * noise_hs_write() works on a copy of the state and keeps it only on success,
+ * so a caller may retry with a bigger buffer.  A failed noise_hs_read() means
+ * the peer sent something bad: the handshake is dead from then on and every
+ * later call fails, so a half-updated h or ck is never used.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "noise.h"
-#include "xmalloc.h"
 
-enum tok { T_E = 1, T_S, T_EE, T_ES, T_SE, T_SS, T_PSK, T_END };
+#define BLOCKLEN	128	/* BLAKE2b block, for HMAC */
+#define DHLEN		32
+#define MAX_MSGS	4	/* the longest pattern has four messages */
+#define MAX_TOKS	8
+#define MAX_PSKS	4
 
-/* Pre-messages: bit 1 initiator's s is known to the responder, bit 2 the reverse. */
-struct pattern {
-	const char	*name;
-	int		 pre;
-	const char	*msgs;	/* messages separated by '|', tokens by ' ' */
+static const char noise_suffix[] = "_25519_ChaChaPoly_BLAKE2b";
+
+enum noise_tok {
+	TOK_END, TOK_E, TOK_S, TOK_EE, TOK_ES, TOK_SE, TOK_SS, TOK_PSK,
+	TOK_COUNT
 };
 
-#define PRE_IS	0x1
-#define PRE_RS	0x2
+static const char *tok_names[TOK_COUNT] = {
+	[TOK_E] = "e", [TOK_S] = "s", [TOK_EE] = "ee", [TOK_ES] = "es",
+	[TOK_SE] = "se", [TOK_SS] = "ss", [TOK_PSK] = "psk",
+};
 
-static const struct pattern patterns[] = {
-	{ "N",  PRE_RS, "e es" },
-	{ "K",  PRE_IS | PRE_RS, "e es ss" },
-	{ "X",  PRE_RS, "e es s ss" },
+/* Messages separated by '|', tokens by ' '; pre-messages as flags. */
+struct noise_pattern {
+	const char	*name;
+	int		 pre;
+#define PRE_INIT_S	0x1	/* -> s: the responder knows the initiator's s */
+#define PRE_RESP_S	0x2	/* <- s: the initiator knows the responder's s */
+	const char	*msgs;
+};
+
+static const struct noise_pattern noise_patterns[] = {
+	/* One-way (section 7.4). */
+	{ "N", PRE_RESP_S, "e es" },
+	{ "K", PRE_INIT_S|PRE_RESP_S, "e es ss" },
+	{ "X", PRE_RESP_S, "e es s ss" },
+	/* Interactive fundamental (section 7.5). */
 	{ "NN", 0, "e|e ee" },
-	{ "NK", PRE_RS, "e es|e ee" },
+	{ "NK", PRE_RESP_S, "e es|e ee" },
 	{ "NX", 0, "e|e ee s es" },
 	{ "XN", 0, "e|e ee|s se" },
-	{ "XK", PRE_RS, "e es|e ee|s se" },
+	{ "XK", PRE_RESP_S, "e es|e ee|s se" },
 	{ "XX", 0, "e|e ee s es|s se" },
-	{ "KN", PRE_IS, "e|e ee se" },
-	{ "KK", PRE_IS | PRE_RS, "e es ss|e ee se" },
-	{ "KX", PRE_IS, "e|e ee se s es" },
+	{ "KN", PRE_INIT_S, "e|e ee se" },
+	{ "KK", PRE_INIT_S|PRE_RESP_S, "e es ss|e ee se" },
+	{ "KX", PRE_INIT_S, "e|e ee se s es" },
 	{ "IN", 0, "e s|e ee se" },
-	{ "IK", PRE_RS, "e es s ss|e ee se" },
+	{ "IK", PRE_RESP_S, "e es s ss|e ee se" },
 	{ "IX", 0, "e s|e ee se s es" },
-	/* Deferred patterns (section 18). */
-	{ "NK1", PRE_RS, "e|e ee es" },
+	/* Deferred (section 18). */
+	{ "NK1", PRE_RESP_S, "e|e ee es" },
 	{ "NX1", 0, "e|e ee s|es" },
 	{ "X1N", 0, "e|e ee|s|se" },
-	{ "X1K", PRE_RS, "e es|e ee|s|se" },
-	{ "XK1", PRE_RS, "e|e ee es|s se" },
-	{ "X1K1", PRE_RS, "e|e ee es|s|se" },
+	{ "X1K", PRE_RESP_S, "e es|e ee|s|se" },
+	{ "XK1", PRE_RESP_S, "e|e ee es|s se" },
+	{ "X1K1", PRE_RESP_S, "e|e ee es|s|se" },
 	{ "X1X", 0, "e|e ee s es|s|se" },
 	{ "XX1", 0, "e|e ee s|es s se" },
 	{ "X1X1", 0, "e|e ee s|es s|se" },
-	{ "K1N", PRE_IS, "e|e ee|se" },
-	{ "K1K", PRE_IS | PRE_RS, "e es|e ee|se" },
-	{ "KK1", PRE_IS | PRE_RS, "e|e ee se es" },
-	{ "K1K1", PRE_IS | PRE_RS, "e|e ee es|se" },
-	{ "K1X", PRE_IS, "e|e ee s es|se" },
-	{ "KX1", PRE_IS, "e|e ee se s|es" },
-	{ "K1X1", PRE_IS, "e|e ee s|se es" },
+	{ "K1N", PRE_INIT_S, "e|e ee|se" },
+	{ "K1K", PRE_INIT_S|PRE_RESP_S, "e es|e ee|se" },
+	{ "KK1", PRE_INIT_S|PRE_RESP_S, "e|e ee se es" },
+	{ "K1K1", PRE_INIT_S|PRE_RESP_S, "e|e ee es|se" },
+	{ "K1X", PRE_INIT_S, "e|e ee s es|se" },
+	{ "KX1", PRE_INIT_S, "e|e ee se s|es" },
+	{ "K1X1", PRE_INIT_S, "e|e ee s|se es" },
 	{ "I1N", 0, "e s|e ee|se" },
-	{ "I1K", PRE_RS, "e es s|e ee|se" },
-	{ "IK1", PRE_RS, "e s|e ee se es" },
-	{ "I1K1", PRE_RS, "e s|e ee es|se" },
+	{ "I1K", PRE_RESP_S, "e es s|e ee|se" },
+	{ "IK1", PRE_RESP_S, "e s|e ee se es" },
+	{ "I1K1", PRE_RESP_S, "e s|e ee es|se" },
 	{ "I1X", 0, "e s|e ee s es|se" },
 	{ "IX1", 0, "e s|e ee se s|es" },
 	{ "I1X1", 0, "e s|e ee s|se es" },
 };
 
-#define MAX_MSGS	5
-#define MAX_TOKS	8
-
 struct noise_hs {
 	uint8_t		 ck[NOISE_HASHLEN];
 	uint8_t		 h[NOISE_HASHLEN];
-	struct noise_cs	 cs;
-	int		 initiator;
-	int		 oneway;
-	int		 has_psk;
-	uint8_t		 s[32], s_pub[32];
-	uint8_t		 e[32], e_pub[32];
-	uint8_t		 rs[32], re[32];
-	int		 has_s, has_e, has_rs, has_re;
-	uint8_t		 fixed_e[32];
-	int		 has_fixed_e;
-	uint8_t		 psks[4][32];
-	size_t		 npsk, next_psk;
-	uint8_t		 toks[MAX_MSGS][MAX_TOKS];
+	struct noise_cs	 cs;		/* k and n of the SymmetricState */
+	uint8_t		 s[DHLEN], s_pub[DHLEN];
+	uint8_t		 e[DHLEN], e_pub[DHLEN];
+	uint8_t		 rs[DHLEN], re[DHLEN];
+	uint8_t		 fixed_e[DHLEN];
+	uint8_t		 psks[MAX_PSKS][32];
+	size_t		 npsk;
+	size_t		 next_psk;
+	uint8_t		 toks[MAX_MSGS][MAX_TOKS];	/* TOK_END-terminated */
 	int		 nmsgs;
-	int		 msg;		/* next message index */
+	int		 msg;		/* index of the next message */
+	int		 flags;
+#define HS_INITIATOR	0x1
+#define HS_ONEWAY	0x2
+#define HS_PSK		0x4	/* "e" also does MixKey */
+#define HS_HAS_S	0x8
+#define HS_HAS_E	0x10
+#define HS_HAS_RS	0x20
+#define HS_HAS_RE	0x40
+#define HS_FIXED_E	0x80	/* test hook: the next "e" is fixed_e */
+#define HS_FAILED	0x100
 };
 
+/* BLAKE2b-512 of a || b. */
 static void
-hash2(uint8_t out[NOISE_HASHLEN], const uint8_t *a, size_t alen,
+noise_hash(uint8_t out[NOISE_HASHLEN], const uint8_t *a, size_t alen,
     const uint8_t *b, size_t blen)
 {
 	crypto_generichash_state	st;
@@ -100,87 +129,87 @@ hash2(uint8_t out[NOISE_HASHLEN], const uint8_t *a, size_t alen,
 	crypto_generichash_update(&st, a, alen);
 	crypto_generichash_update(&st, b, blen);
 	crypto_generichash_final(&st, out, NOISE_HASHLEN);
+	sodium_memzero(&st, sizeof st);
 }
 
-/* HMAC-BLAKE2b (block 128 bytes) over the concatenation of two inputs. */
+/* HMAC-BLAKE2b (RFC 2104) with a HASHLEN key over a || b. */
 static void
-hmac(uint8_t out[NOISE_HASHLEN], const uint8_t *key, size_t klen,
+noise_hmac(uint8_t out[NOISE_HASHLEN], const uint8_t key[NOISE_HASHLEN],
     const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
-	uint8_t				 k[128], pad[128], inner[NOISE_HASHLEN];
-	crypto_generichash_state	 st;
-	size_t				 i;
+	uint8_t				pad[BLOCKLEN], inner[NOISE_HASHLEN];
+	crypto_generichash_state	st;
+	size_t				i;
 
-	memset(k, 0, sizeof k);
-	memcpy(k, key, klen);	/* keys are at most HASHLEN here */
-	for (i = 0; i < 128; i++)
-		pad[i] = k[i] ^ 0x36;
+	memset(pad, 0x36, sizeof pad);
+	for (i = 0; i < NOISE_HASHLEN; i++)
+		pad[i] ^= key[i];
 	crypto_generichash_init(&st, NULL, 0, NOISE_HASHLEN);
-	crypto_generichash_update(&st, pad, 128);
+	crypto_generichash_update(&st, pad, sizeof pad);
 	crypto_generichash_update(&st, a, alen);
-	if (blen > 0)
-		crypto_generichash_update(&st, b, blen);
-	crypto_generichash_final(&st, inner, NOISE_HASHLEN);
-	for (i = 0; i < 128; i++)
-		pad[i] = k[i] ^ 0x5c;
-	crypto_generichash_init(&st, NULL, 0, NOISE_HASHLEN);
-	crypto_generichash_update(&st, pad, 128);
-	crypto_generichash_update(&st, inner, NOISE_HASHLEN);
-	crypto_generichash_final(&st, out, NOISE_HASHLEN);
-	sodium_memzero(k, sizeof k);
+	crypto_generichash_update(&st, b, blen);
+	crypto_generichash_final(&st, inner, sizeof inner);
+
+	memset(pad, 0x5c, sizeof pad);
+	for (i = 0; i < NOISE_HASHLEN; i++)
+		pad[i] ^= key[i];
+	noise_hash(out, pad, sizeof pad, inner, sizeof inner);
+
 	sodium_memzero(pad, sizeof pad);
 	sodium_memzero(inner, sizeof inner);
+	sodium_memzero(&st, sizeof st);
 }
 
-/* HKDF with two or three outputs of HASHLEN bytes. */
+/* HKDF(ck, ikm) with two outputs, or three when o3 is not NULL. */
 static void
-hkdf(const uint8_t ck[NOISE_HASHLEN], const uint8_t *ikm, size_t ikmlen,
-    uint8_t *o1, uint8_t *o2, uint8_t *o3)
+noise_hkdf(const uint8_t ck[NOISE_HASHLEN], const uint8_t *ikm, size_t ikmlen,
+    uint8_t o1[NOISE_HASHLEN], uint8_t o2[NOISE_HASHLEN],
+    uint8_t o3[NOISE_HASHLEN])
 {
-	uint8_t	temp[NOISE_HASHLEN], one = 1, two = 2, three = 3;
-	uint8_t	t1[NOISE_HASHLEN], t2[NOISE_HASHLEN], t3[NOISE_HASHLEN];
+	uint8_t	temp[NOISE_HASHLEN], t1[NOISE_HASHLEN], t2[NOISE_HASHLEN];
+	uint8_t	b1 = 1, b2 = 2, b3 = 3;
 
-	hmac(temp, ck, NOISE_HASHLEN, ikm, ikmlen, NULL, 0);
-	hmac(t1, temp, NOISE_HASHLEN, &one, 1, NULL, 0);
-	hmac(t2, temp, NOISE_HASHLEN, t1, NOISE_HASHLEN, &two, 1);
+	noise_hmac(temp, ck, ikm, ikmlen, NULL, 0);
+	noise_hmac(t1, temp, &b1, 1, NULL, 0);
+	noise_hmac(t2, temp, t1, sizeof t1, &b2, 1);
+	if (o3 != NULL)
+		noise_hmac(o3, temp, t2, sizeof t2, &b3, 1);
+	/* o1 is often ck itself, so it is written only once ck is read. */
 	memcpy(o1, t1, NOISE_HASHLEN);
 	memcpy(o2, t2, NOISE_HASHLEN);
-	if (o3 != NULL) {
-		hmac(t3, temp, NOISE_HASHLEN, t2, NOISE_HASHLEN, &three, 1);
-		memcpy(o3, t3, NOISE_HASHLEN);
-	}
 	sodium_memzero(temp, sizeof temp);
 	sodium_memzero(t1, sizeof t1);
 	sodium_memzero(t2, sizeof t2);
-	sodium_memzero(t3, sizeof t3);
 }
 
+/* The 96-bit nonce: 32 zero bits, then n little-endian. */
 static void
-nonce(uint8_t n[12], uint64_t v)
+noise_nonce(uint8_t out[12], uint64_t n)
 {
 	int	i;
 
-	memset(n, 0, 4);
+	memset(out, 0, 4);
 	for (i = 0; i < 8; i++)
-		n[4 + i] = (uint8_t)(v >> (8 * i));
+		out[4 + i] = (uint8_t)(n >> (8 * i));
 }
 
 int
 noise_cs_encrypt(struct noise_cs *cs, const uint8_t *ad, size_t adlen,
     const uint8_t *pt, size_t len, uint8_t *out)
 {
-	uint8_t			n[12];
-	unsigned long long	clen;
+	uint8_t	nonce[12];
 
 	if (!cs->has_key) {
-		memmove(out, pt, len);
+		if (len > 0)
+			memmove(out, pt, len);
 		return 0;
 	}
-	if (cs->n == UINT64_MAX)
+	/* 2^64-1 is reserved for Rekey: it never encrypts a message. */
+	if (cs->n == UINT64_MAX || len > NOISE_MAXMSG - NOISE_TAGLEN)
 		return -1;
-	nonce(n, cs->n);
-	crypto_aead_chacha20poly1305_ietf_encrypt(out, &clen, pt, len, ad, adlen,
-	    NULL, n, cs->k);
+	noise_nonce(nonce, cs->n);
+	crypto_aead_chacha20poly1305_ietf_encrypt(out, NULL, pt, len, ad, adlen,
+	    NULL, nonce, cs->k);
 	cs->n++;
 	return 0;
 }
@@ -189,18 +218,18 @@ int
 noise_cs_decrypt(struct noise_cs *cs, const uint8_t *ad, size_t adlen,
     const uint8_t *ct, size_t len, uint8_t *out)
 {
-	uint8_t			n[12];
-	unsigned long long	plen;
+	uint8_t	nonce[12];
 
 	if (!cs->has_key) {
-		memmove(out, ct, len);
+		if (len > 0)
+			memmove(out, ct, len);
 		return 0;
 	}
-	if (len < NOISE_TAGLEN || cs->n == UINT64_MAX)
+	if (cs->n == UINT64_MAX || len < NOISE_TAGLEN || len > NOISE_MAXMSG)
 		return -1;
-	nonce(n, cs->n);
-	if (crypto_aead_chacha20poly1305_ietf_decrypt(out, &plen, NULL, ct, len,
-	    ad, adlen, n, cs->k) != 0)
+	noise_nonce(nonce, cs->n);
+	if (crypto_aead_chacha20poly1305_ietf_decrypt(out, NULL, NULL, ct, len,
+	    ad, adlen, nonce, cs->k) != 0)
 		return -1;
 	cs->n++;
 	return 0;
@@ -209,78 +238,68 @@ noise_cs_decrypt(struct noise_cs *cs, const uint8_t *ad, size_t adlen,
 void
 noise_cs_rekey(struct noise_cs *cs)
 {
-	uint8_t			n[12], zeros[32] = { 0 }, out[48];
-	unsigned long long	clen;
+	uint8_t	nonce[12], zeros[NOISE_KEYLEN], out[NOISE_KEYLEN + NOISE_TAGLEN];
 
-	nonce(n, UINT64_MAX);
-	crypto_aead_chacha20poly1305_ietf_encrypt(out, &clen, zeros, 32, NULL, 0,
-	    NULL, n, cs->k);
-	memcpy(cs->k, out, 32);
+	if (!cs->has_key)
+		return;
+	memset(zeros, 0, sizeof zeros);
+	noise_nonce(nonce, UINT64_MAX);
+	crypto_aead_chacha20poly1305_ietf_encrypt(out, NULL, zeros, sizeof zeros,
+	    NULL, 0, NULL, nonce, cs->k);
+	memcpy(cs->k, out, NOISE_KEYLEN);
 	sodium_memzero(out, sizeof out);
 }
 
 static void
-mix_hash(struct noise_hs *hs, const uint8_t *data, size_t len)
+hs_mix_hash(struct noise_hs *hs, const uint8_t *data, size_t len)
 {
-	hash2(hs->h, hs->h, NOISE_HASHLEN, data, len);
+	noise_hash(hs->h, hs->h, NOISE_HASHLEN, data, len);
 }
 
+/* MixKey, or MixKeyAndHash if and_hash; the key is truncated to 32 bytes. */
 static void
-mix_key(struct noise_hs *hs, const uint8_t *ikm, size_t len)
+hs_mix_key(struct noise_hs *hs, const uint8_t *ikm, size_t len, int and_hash)
 {
-	uint8_t	k[NOISE_HASHLEN];
+	uint8_t	k[NOISE_HASHLEN], th[NOISE_HASHLEN];
 
-	hkdf(hs->ck, ikm, len, hs->ck, k, NULL);
-	memcpy(hs->cs.k, k, 32);
+	if (and_hash) {
+		noise_hkdf(hs->ck, ikm, len, hs->ck, th, k);
+		hs_mix_hash(hs, th, sizeof th);
+	} else
+		noise_hkdf(hs->ck, ikm, len, hs->ck, k, NULL);
+	memcpy(hs->cs.k, k, NOISE_KEYLEN);
 	hs->cs.n = 0;
 	hs->cs.has_key = 1;
 	sodium_memzero(k, sizeof k);
-}
-
-static void
-mix_key_and_hash(struct noise_hs *hs, const uint8_t psk[32])
-{
-	uint8_t	th[NOISE_HASHLEN], k[NOISE_HASHLEN];
-
-	hkdf(hs->ck, psk, 32, hs->ck, th, k);
-	mix_hash(hs, th, NOISE_HASHLEN);
-	memcpy(hs->cs.k, k, 32);
-	hs->cs.n = 0;
-	hs->cs.has_key = 1;
 	sodium_memzero(th, sizeof th);
-	sodium_memzero(k, sizeof k);
 }
 
-/* EncryptAndHash: out gets len (+16 once keyed) bytes. */
+/* Bytes EncryptAndHash adds to a plaintext in the current state. */
 static size_t
-encrypt_and_hash(struct noise_hs *hs, const uint8_t *pt, size_t len,
-    uint8_t *out)
+hs_overhead(const struct noise_hs *hs)
 {
-	size_t	olen = len + (hs->cs.has_key ? NOISE_TAGLEN : 0);
-
-	noise_cs_encrypt(&hs->cs, hs->h, NOISE_HASHLEN, pt, len, out);
-	mix_hash(hs, out, olen);
-	return olen;
+	return hs->cs.has_key ? NOISE_TAGLEN : 0;
 }
 
 static int
-decrypt_and_hash(struct noise_hs *hs, const uint8_t *ct, size_t len,
+hs_encrypt_and_hash(struct noise_hs *hs, const uint8_t *pt, size_t len,
     uint8_t *out)
 {
-	uint8_t	h[NOISE_HASHLEN];
-
-	memcpy(h, hs->h, NOISE_HASHLEN);
-	if (noise_cs_decrypt(&hs->cs, h, NOISE_HASHLEN, ct, len, out) != 0)
+	if (noise_cs_encrypt(&hs->cs, hs->h, NOISE_HASHLEN, pt, len, out) != 0)
 		return -1;
-	mix_hash(hs, ct, len);
+	hs_mix_hash(hs, out, len + hs_overhead(hs));
 	return 0;
 }
 
-/* X25519 refusing an all-zero result (a low-order point). */
+/* ct is len bytes, tag included; out gets len - overhead bytes. */
 static int
-dh(uint8_t out[32], const uint8_t priv[32], const uint8_t pub[32])
+hs_decrypt_and_hash(struct noise_hs *hs, const uint8_t *ct, size_t len,
+    uint8_t *out)
 {
-	return crypto_scalarmult(out, priv, pub) == 0 ? 0 : -1;
+	if (noise_cs_decrypt(&hs->cs, hs->h, NOISE_HASHLEN, ct, len, out) != 0)
+		return -1;
+	hs_mix_hash(hs, ct, len);
+	return 0;
 }
 
 void
@@ -296,124 +315,238 @@ noise_pubkey(const uint8_t priv[32], uint8_t pub[32])
 	return crypto_scalarmult_base(pub, priv) == 0 ? 0 : -1;
 }
 
+/*
+ * One DH token (ee es se ss) from our side, then MixKey.  An all-zero
+ * result, which is what a low-order public key gives, is a failure
+ * (crypto_scalarmult checks too; the test is kept for clarity).
+ */
 static int
-tok_parse(const char *t, size_t n)
+hs_dh(struct noise_hs *hs, int tok)
 {
-	static const char *names[] = { [T_E] = "e", [T_S] = "s", [T_EE] = "ee",
-	    [T_ES] = "es", [T_SE] = "se", [T_SS] = "ss", [T_PSK] = "psk" };
-	int	i;
+	uint8_t		 out[DHLEN];
+	const uint8_t	*priv, *pub;
+	int		 ours_e, theirs_e, init = hs->flags & HS_INITIATOR;
+	int		 rc = -1;
 
-	for (i = T_E; i < T_END; i++) {
-		if (strlen(names[i]) == n && strncmp(names[i], t, n) == 0)
-			return i;
+	/* The first letter is the initiator's key, the second the responder's. */
+	ours_e = tok == TOK_EE || (tok == TOK_ES && init) ||
+	    (tok == TOK_SE && !init);
+	theirs_e = tok == TOK_EE || (tok == TOK_ES && !init) ||
+	    (tok == TOK_SE && init);
+	if (!(hs->flags & (ours_e ? HS_HAS_E : HS_HAS_S)) ||
+	    !(hs->flags & (theirs_e ? HS_HAS_RE : HS_HAS_RS)))
+		return -1;
+	priv = ours_e ? hs->e : hs->s;
+	pub = theirs_e ? hs->re : hs->rs;
+	if (crypto_scalarmult(out, priv, pub) == 0 &&
+	    !sodium_is_zero(out, sizeof out)) {
+		hs_mix_key(hs, out, sizeof out, 0);
+		rc = 0;
 	}
-	return -1;
+	sodium_memzero(out, sizeof out);
+	return rc;
 }
 
-/* Fill the token table from a pattern and its psk modifiers ("psk0+psk2"). */
 static int
-hs_tokens(struct noise_hs *hs, const struct pattern *p, const char *mods)
+hs_psk(struct noise_hs *hs)
 {
-	const char	*c = p->msgs, *end;
-	int		 m = 0, t = 0, tok, k, n;
+	if (hs->next_psk >= hs->npsk)
+		return -1;
+	hs_mix_key(hs, hs->psks[hs->next_psk++], 32, 1);
+	return 0;
+}
+
+/* Parse a pattern's message string into the token table. */
+static int
+hs_parse_msgs(struct noise_hs *hs, const char *c)
+{
+	size_t	len;
+	int	m = 0, t = 0, tok;
 
 	memset(hs->toks, 0, sizeof hs->toks);
 	while (*c != '\0') {
-		end = c + strcspn(c, " |");
-		if ((tok = tok_parse(c, (size_t)(end - c))) < 0 || t >= MAX_TOKS - 2)
+		len = strcspn(c, " |");
+		for (tok = TOK_E; tok < TOK_COUNT; tok++) {
+			if (strlen(tok_names[tok]) == len &&
+			    strncmp(tok_names[tok], c, len) == 0)
+				break;
+		}
+		if (tok == TOK_COUNT || t >= MAX_TOKS - 1)
 			return -1;
 		hs->toks[m][t++] = (uint8_t)tok;
-		if (*end == '|') {
-			m++;
+		c += len;
+		if (*c == '|') {
+			if (++m >= MAX_MSGS)
+				return -1;
 			t = 0;
 		}
-		c = *end ? end + 1 : end;
+		if (*c != '\0')
+			c++;
 	}
 	hs->nmsgs = m + 1;
-	/* psk0 goes first in message 0; pskN at the end of message N-1. */
-	while (mods != NULL && strncmp(mods, "psk", 3) == 0) {
-		k = mods[3] - '0';
-		if (k < 0 || k > hs->nmsgs)
-			return -1;
-		if (k == 0) {
-			memmove(&hs->toks[0][1], &hs->toks[0][0], MAX_TOKS - 1);
-			hs->toks[0][0] = T_PSK;
-		} else {
-			for (n = 0; hs->toks[k - 1][n] != 0; n++)
-				;
-			hs->toks[k - 1][n] = T_PSK;
+	return 0;
+}
+
+/* Add a psk token: psk0 opens message 0, pskN closes message N-1. */
+static int
+hs_add_psk(struct noise_hs *hs, int n)
+{
+	uint8_t	*row;
+	size_t	 len;
+
+	if (n < 0 || n > hs->nmsgs)
+		return -1;
+	row = hs->toks[n == 0 ? 0 : n - 1];
+	len = strlen((char *)row);
+	if (len >= MAX_TOKS - 1)
+		return -1;
+	if (n == 0) {
+		memmove(row + 1, row, len);
+		row[0] = TOK_PSK;
+	} else
+		row[len] = TOK_PSK;
+	hs->flags |= HS_PSK;
+	return 0;
+}
+
+/*
+ * Parse "Noise_<pattern><modifiers>_25519_ChaChaPoly_BLAKE2b" and build the
+ * token table.  Modifiers are "pskN" joined by '+'.  Returns the pattern and
+ * sets *npsk to the number of psk tokens, or returns NULL.
+ */
+static const struct noise_pattern *
+hs_parse_name(struct noise_hs *hs, const char *name, size_t *npsk)
+{
+	const struct noise_pattern	*p = NULL;
+	const char			*mid, *mods = NULL;
+	size_t				 i, len, plen, slen;
+
+	slen = sizeof noise_suffix - 1;
+	len = strlen(name);
+	if (strncmp(name, "Noise_", 6) != 0 || len < 6 + slen ||
+	    strcmp(name + len - slen, noise_suffix) != 0)
+		return NULL;
+	mid = name + 6;
+	len -= 6 + slen;
+	for (i = 0; i < sizeof noise_patterns / sizeof noise_patterns[0]; i++) {
+		p = &noise_patterns[i];
+		plen = strlen(p->name);
+		if (plen <= len && strncmp(mid, p->name, plen) == 0 &&
+		    (plen == len || strncmp(mid + plen, "psk", 3) == 0)) {
+			mods = mid + plen;
+			break;
 		}
-		hs->has_psk = 1;
-		mods = strchr(mods, '+');
-		if (mods != NULL)
+	}
+	if (mods == NULL || hs_parse_msgs(hs, p->msgs) != 0)
+		return NULL;
+	/* What follows the pattern: nothing, or "pskN" joined by '+'. */
+	len -= (size_t)(mods - mid);
+	for (*npsk = 0; len > 0; (*npsk)++) {
+		if (len < 4 || strncmp(mods, "psk", 3) != 0 ||
+		    mods[3] < '0' || mods[3] > '9' || *npsk >= MAX_PSKS ||
+		    hs_add_psk(hs, mods[3] - '0') != 0)
+			return NULL;
+		mods += 4;
+		len -= 4;
+		if (len > 0) {
+			if (*mods != '+' || len == 1)
+				return NULL;
 			mods++;
+			len--;
+		}
+	}
+	return p;
+}
+
+/* Whether message m is ours to send. */
+static int
+hs_sender(const struct noise_hs *hs, int m)
+{
+	int	init = (hs->flags & HS_INITIATOR) != 0;
+
+	if ((hs->flags & HS_ONEWAY) || m % 2 == 0)
+		return init;
+	return !init;
+}
+
+/* Whether we send an "s" token somewhere in the pattern. */
+static int
+hs_sends_s(const struct noise_hs *hs)
+{
+	int	m;
+
+	for (m = 0; m < hs->nmsgs; m++) {
+		if (hs_sender(hs, m) && strchr((char *)hs->toks[m], TOK_S))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * InitializeSymmetric, MixHash(prologue), then the pre-messages: the
+ * initiator's static key first, then the responder's.
+ */
+static int
+hs_init_symmetric(struct noise_hs *hs, const char *name, int pre,
+    const uint8_t *prologue, size_t prologue_len)
+{
+	size_t	len = strlen(name);
+	int	init = hs->flags & HS_INITIATOR;
+
+	if (len <= NOISE_HASHLEN)
+		memcpy(hs->h, name, len);
+	else
+		noise_hash(hs->h, (const uint8_t *)name, len, NULL, 0);
+	memcpy(hs->ck, hs->h, NOISE_HASHLEN);
+	hs_mix_hash(hs, prologue, prologue_len);
+	if (pre & PRE_INIT_S) {
+		if (!(hs->flags & (init ? HS_HAS_S : HS_HAS_RS)))
+			return -1;
+		hs_mix_hash(hs, init ? hs->s_pub : hs->rs, DHLEN);
+	}
+	if (pre & PRE_RESP_S) {
+		if (!(hs->flags & (init ? HS_HAS_RS : HS_HAS_S)))
+			return -1;
+		hs_mix_hash(hs, init ? hs->rs : hs->s_pub, DHLEN);
 	}
 	return 0;
 }
 
 struct noise_hs *
 noise_hs_create(const char *name, int initiator, const uint8_t *prologue,
-    size_t plen, const uint8_t *s_priv, const uint8_t *rs_pub,
+    size_t prologue_len, const uint8_t *s_priv, const uint8_t *rs_pub,
     const uint8_t (*psks)[32], size_t npsk)
 {
-	struct noise_hs		*hs;
-	const struct pattern	*p = NULL;
-	char			 pat[32];
-	const char		*mods;
-	size_t			 i, len, namelen = strlen(name);
-	static const char	 suffix[] = "_25519_ChaChaPoly_BLAKE2b";
+	struct noise_hs			*hs;
+	const struct noise_pattern	*p;
+	size_t				 want;
 
-	if (strncmp(name, "Noise_", 6) != 0 || namelen < 6 + sizeof suffix ||
-	    strcmp(name + namelen - (sizeof suffix - 1), suffix) != 0)
+	if ((hs = calloc(1, sizeof *hs)) == NULL)
 		return NULL;
-	len = namelen - 6 - (sizeof suffix - 1);
-	if (len >= sizeof pat || npsk > 4)
-		return NULL;
-	memcpy(pat, name + 6, len);
-	pat[len] = '\0';
-	mods = strstr(pat, "psk");
-	for (i = 0; i < sizeof patterns / sizeof patterns[0]; i++) {
-		size_t	pl = strlen(patterns[i].name);
-
-		if (strncmp(pat, patterns[i].name, pl) == 0 &&
-		    (pat[pl] == '\0' || pat + pl == mods))
-			p = &patterns[i];
-	}
-	if (p == NULL)
-		return NULL;
-	hs = xcalloc(1, sizeof *hs);
-	hs->initiator = initiator;
-	hs->oneway = strlen(p->name) == 1;
-	if (hs_tokens(hs, p, mods) != 0 || (hs->has_psk && npsk == 0))
+	if (initiator)
+		hs->flags |= HS_INITIATOR;
+	if ((p = hs_parse_name(hs, name, &want)) == NULL || npsk != want ||
+	    (npsk > 0 && psks == NULL))
 		goto bad;
+	if (strlen(p->name) == 1)
+		hs->flags |= HS_ONEWAY;
 	if (npsk > 0)
-		memcpy(hs->psks, psks, npsk * 32);
+		memcpy(hs->psks, psks, npsk * sizeof psks[0]);
 	hs->npsk = npsk;
 	if (s_priv != NULL) {
-		memcpy(hs->s, s_priv, 32);
+		memcpy(hs->s, s_priv, DHLEN);
 		crypto_scalarmult_base(hs->s_pub, hs->s);
-		hs->has_s = 1;
+		hs->flags |= HS_HAS_S;
+	} else if (hs_sends_s(hs))
+		goto bad;
+	/* The peer's static key is known in advance only by a pre-message. */
+	if (rs_pub != NULL &&
+	    (p->pre & (initiator ? PRE_RESP_S : PRE_INIT_S))) {
+		memcpy(hs->rs, rs_pub, DHLEN);
+		hs->flags |= HS_HAS_RS;
 	}
-	if (rs_pub != NULL) {
-		memcpy(hs->rs, rs_pub, 32);
-		hs->has_rs = 1;
-	}
-	/* InitializeSymmetric: the name fits in HASHLEN, so h = name padded. */
-	memcpy(hs->h, name, namelen <= NOISE_HASHLEN ? namelen : 0);
-	if (namelen > NOISE_HASHLEN)
-		hash2(hs->h, (const uint8_t *)name, namelen, NULL, 0);
-	memcpy(hs->ck, hs->h, NOISE_HASHLEN);
-	mix_hash(hs, prologue, plen);
-	if (p->pre & PRE_IS) {
-		if (initiator ? !hs->has_s : !hs->has_rs)
-			goto bad;
-		mix_hash(hs, initiator ? hs->s_pub : hs->rs, 32);
-	}
-	if (p->pre & PRE_RS) {
-		if (initiator ? !hs->has_rs : !hs->has_s)
-			goto bad;
-		mix_hash(hs, initiator ? hs->rs : hs->s_pub, 32);
-	}
+	if (hs_init_symmetric(hs, name, p->pre, prologue, prologue_len) != 0)
+		goto bad;
 	return hs;
 bad:
 	noise_hs_free(hs);
@@ -432,36 +565,34 @@ noise_hs_free(struct noise_hs *hs)
 void
 noise_hs_set_ephemeral(struct noise_hs *hs, const uint8_t priv[32])
 {
-	memcpy(hs->fixed_e, priv, 32);
-	hs->has_fixed_e = 1;
+	memcpy(hs->fixed_e, priv, DHLEN);
+	hs->flags |= HS_FIXED_E;
 }
 
 int
 noise_hs_done(const struct noise_hs *hs)
 {
-	return hs->msg >= hs->nmsgs;
+	return !(hs->flags & HS_FAILED) && hs->msg >= hs->nmsgs;
 }
 
 int
 noise_hs_my_turn(const struct noise_hs *hs)
 {
-	if (noise_hs_done(hs))
+	if ((hs->flags & HS_FAILED) || hs->msg >= hs->nmsgs)
 		return 0;
-	if (hs->oneway)
-		return hs->initiator;
-	return (hs->msg % 2 == 0) == (hs->initiator != 0);
+	return hs_sender(hs, hs->msg);
 }
 
 const uint8_t *
 noise_hs_remote_static(const struct noise_hs *hs)
 {
-	return hs->has_rs ? hs->rs : NULL;
+	return (hs->flags & HS_HAS_RS) ? hs->rs : NULL;
 }
 
 const uint8_t *
 noise_hs_local_static(const struct noise_hs *hs)
 {
-	return hs->has_s ? hs->s_pub : NULL;
+	return (hs->flags & HS_HAS_S) ? hs->s_pub : NULL;
 }
 
 void
@@ -470,157 +601,161 @@ noise_hs_hash(const struct noise_hs *hs, uint8_t out[NOISE_HASHLEN])
 	memcpy(out, hs->h, NOISE_HASHLEN);
 }
 
-/* The DH of a token from our side: ee, es, se, ss. */
+/* One token of an outgoing message; *off moves past what it wrote. */
 static int
-hs_dh(struct noise_hs *hs, int tok)
+hs_write_token(struct noise_hs *hs, int tok, uint8_t *out, size_t cap,
+    size_t *off)
 {
-	uint8_t		 out[32];
-	const uint8_t	*priv, *pub;
-	int		 local_e, remote_e, rc;
+	size_t	n;
 
-	/* "es": initiator's e with responder's s; "se" the other way. */
 	switch (tok) {
-	case T_EE: local_e = 1; remote_e = 1; break;
-	case T_SS: local_e = 0; remote_e = 0; break;
-	case T_ES: local_e = hs->initiator; remote_e = !hs->initiator; break;
-	default: local_e = !hs->initiator; remote_e = hs->initiator; break;
+	case TOK_E:
+		if (cap - *off < DHLEN)
+			return -1;
+		if (hs->flags & HS_FIXED_E)
+			memcpy(hs->e, hs->fixed_e, DHLEN);
+		else
+			randombytes_buf(hs->e, DHLEN);
+		hs->flags = (hs->flags & ~HS_FIXED_E) | HS_HAS_E;
+		crypto_scalarmult_base(hs->e_pub, hs->e);
+		memcpy(out + *off, hs->e_pub, DHLEN);
+		*off += DHLEN;
+		hs_mix_hash(hs, hs->e_pub, DHLEN);
+		if (hs->flags & HS_PSK)
+			hs_mix_key(hs, hs->e_pub, DHLEN, 0);
+		return 0;
+	case TOK_S:
+		n = DHLEN + hs_overhead(hs);
+		if (!(hs->flags & HS_HAS_S) || cap - *off < n ||
+		    hs_encrypt_and_hash(hs, hs->s_pub, DHLEN, out + *off) != 0)
+			return -1;
+		*off += n;
+		return 0;
+	case TOK_PSK:
+		return hs_psk(hs);
+	default:
+		return hs_dh(hs, tok);
 	}
-	if ((local_e ? !hs->has_e : !hs->has_s) ||
-	    (remote_e ? !hs->has_re : !hs->has_rs))
-		return -1;
-	priv = local_e ? hs->e : hs->s;
-	pub = remote_e ? hs->re : hs->rs;
-	rc = dh(out, priv, pub);
-	if (rc == 0)
-		mix_key(hs, out, 32);
-	sodium_memzero(out, sizeof out);
-	return rc;
 }
 
+/* Write the next message with a working copy of the state. */
 static int
-hs_psk(struct noise_hs *hs)
+hs_write_msg(struct noise_hs *hs, const uint8_t *payload, size_t payload_len,
+    uint8_t *out, size_t cap, size_t *outlen)
 {
-	if (hs->next_psk >= hs->npsk)
+	const uint8_t	*t;
+	size_t		 off = 0;
+
+	if (cap > NOISE_MAXMSG)
+		cap = NOISE_MAXMSG;
+	for (t = hs->toks[hs->msg]; *t != TOK_END; t++) {
+		if (hs_write_token(hs, *t, out, cap, &off) != 0)
+			return -1;
+	}
+	if (payload_len > cap - off ||
+	    payload_len + hs_overhead(hs) > cap - off ||
+	    hs_encrypt_and_hash(hs, payload, payload_len, out + off) != 0)
 		return -1;
-	mix_key_and_hash(hs, hs->psks[hs->next_psk++]);
+	*outlen = off + payload_len + hs_overhead(hs);
+	hs->msg++;
 	return 0;
 }
 
 int
-noise_hs_write(struct noise_hs *hs, const uint8_t *payload, size_t plen,
-    uint8_t *out, size_t outcap, size_t *outlen)
+noise_hs_write(struct noise_hs *hs, const uint8_t *payload,
+    size_t payload_len, uint8_t *out, size_t outcap, size_t *outlen)
 {
-	const uint8_t	*t;
-	size_t		 o = 0, need;
+	struct noise_hs	work;
+	int		rc = -1;
 
 	if (!noise_hs_my_turn(hs))
 		return -1;
-	for (t = hs->toks[hs->msg]; *t != 0; t++) {
-		switch (*t) {
-		case T_E:
-			if (hs->has_fixed_e)
-				memcpy(hs->e, hs->fixed_e, 32);
-			else
-				randombytes_buf(hs->e, 32);
-			crypto_scalarmult_base(hs->e_pub, hs->e);
-			hs->has_e = 1;
-			if (o + 32 > outcap)
-				return -1;
-			memcpy(out + o, hs->e_pub, 32);
-			o += 32;
-			mix_hash(hs, hs->e_pub, 32);
-			if (hs->has_psk)
-				mix_key(hs, hs->e_pub, 32);
-			break;
-		case T_S:
-			need = 32 + (hs->cs.has_key ? NOISE_TAGLEN : 0);
-			if (!hs->has_s || o + need > outcap)
-				return -1;
-			o += encrypt_and_hash(hs, hs->s_pub, 32, out + o);
-			break;
-		case T_PSK:
-			if (hs_psk(hs) != 0)
-				return -1;
-			break;
-		default:
-			if (hs_dh(hs, *t) != 0)
-				return -1;
-		}
+	memcpy(&work, hs, sizeof work);
+	if (hs_write_msg(&work, payload, payload_len, out, outcap, outlen) == 0) {
+		memcpy(hs, &work, sizeof *hs);
+		rc = 0;
 	}
-	need = plen + (hs->cs.has_key ? NOISE_TAGLEN : 0);
-	if (o + need > outcap || o + need > NOISE_MAXMSG)
-		return -1;
-	o += encrypt_and_hash(hs, payload, plen, out + o);
-	*outlen = o;
-	hs->msg++;
-	return 0;
+	sodium_memzero(&work, sizeof work);
+	return rc;
+}
+
+/* One token of an incoming message; *off moves past what it read. */
+static int
+hs_read_token(struct noise_hs *hs, int tok, const uint8_t *msg, size_t len,
+    size_t *off)
+{
+	size_t	n;
+
+	switch (tok) {
+	case TOK_E:
+		if (len - *off < DHLEN)
+			return -1;
+		memcpy(hs->re, msg + *off, DHLEN);
+		hs->flags |= HS_HAS_RE;
+		*off += DHLEN;
+		hs_mix_hash(hs, hs->re, DHLEN);
+		if (hs->flags & HS_PSK)
+			hs_mix_key(hs, hs->re, DHLEN, 0);
+		return 0;
+	case TOK_S:
+		n = DHLEN + hs_overhead(hs);
+		if (len - *off < n ||
+		    hs_decrypt_and_hash(hs, msg + *off, n, hs->rs) != 0)
+			return -1;
+		hs->flags |= HS_HAS_RS;
+		*off += n;
+		return 0;
+	case TOK_PSK:
+		return hs_psk(hs);
+	default:
+		return hs_dh(hs, tok);
+	}
 }
 
 int
 noise_hs_read(struct noise_hs *hs, const uint8_t *msg, size_t len,
-    uint8_t *payload, size_t cap, size_t *plen)
+    uint8_t *payload, size_t cap, size_t *payload_len)
 {
 	const uint8_t	*t;
-	size_t		 i = 0, n;
+	size_t		 off = 0, n;
 
-	if (noise_hs_done(hs) || noise_hs_my_turn(hs) || len > NOISE_MAXMSG)
-		return -1;
-	for (t = hs->toks[hs->msg]; *t != 0; t++) {
-		switch (*t) {
-		case T_E:
-			if (len - i < 32)
-				return -1;
-			memcpy(hs->re, msg + i, 32);
-			hs->has_re = 1;
-			i += 32;
-			mix_hash(hs, hs->re, 32);
-			if (hs->has_psk)
-				mix_key(hs, hs->re, 32);
-			break;
-		case T_S:
-			n = 32 + (hs->cs.has_key ? NOISE_TAGLEN : 0);
-			if (len - i < n || decrypt_and_hash(hs, msg + i, n,
-			    hs->rs) != 0)
-				return -1;
-			hs->has_rs = 1;
-			i += n;
-			break;
-		case T_PSK:
-			if (hs_psk(hs) != 0)
-				return -1;
-			break;
-		default:
-			if (hs_dh(hs, *t) != 0)
-				return -1;
-		}
+	if ((hs->flags & HS_FAILED) || hs->msg >= hs->nmsgs ||
+	    noise_hs_my_turn(hs))
+		return -1;	/* not ours to read: the state is unchanged */
+	if (len > NOISE_MAXMSG)
+		goto fail;
+	for (t = hs->toks[hs->msg]; *t != TOK_END; t++) {
+		if (hs_read_token(hs, *t, msg, len, &off) != 0)
+			goto fail;
 	}
-	n = len - i;
-	if (hs->cs.has_key && n < NOISE_TAGLEN)
-		return -1;
-	n -= hs->cs.has_key ? NOISE_TAGLEN : 0;
-	if (n > cap || decrypt_and_hash(hs, msg + i, len - i, payload) != 0)
-		return -1;
-	*plen = n;
+	n = len - off;
+	if (n < hs_overhead(hs) || n - hs_overhead(hs) > cap ||
+	    hs_decrypt_and_hash(hs, msg + off, n, payload) != 0)
+		goto fail;
+	*payload_len = n - hs_overhead(hs);
 	hs->msg++;
 	return 0;
+fail:
+	hs->flags |= HS_FAILED;
+	return -1;
 }
 
 int
-noise_hs_split(struct noise_hs *hs, struct noise_cs *send, struct noise_cs *recv)
+noise_hs_split(struct noise_hs *hs, struct noise_cs *send,
+    struct noise_cs *recv)
 {
-	uint8_t		k1[NOISE_HASHLEN], k2[NOISE_HASHLEN];
-	struct noise_cs	c1 = { .has_key = 1 }, c2 = { .has_key = 1 };
+	uint8_t	k1[NOISE_HASHLEN], k2[NOISE_HASHLEN];
+	int	init = hs->flags & HS_INITIATOR;
 
 	if (!noise_hs_done(hs))
 		return -1;
-	hkdf(hs->ck, NULL, 0, k1, k2, NULL);
-	memcpy(c1.k, k1, 32);
-	memcpy(c2.k, k2, 32);
-	*send = hs->initiator ? c1 : c2;
-	*recv = hs->initiator ? c2 : c1;
+	noise_hkdf(hs->ck, NULL, 0, k1, k2, NULL);
+	memset(send, 0, sizeof *send);
+	memset(recv, 0, sizeof *recv);
+	memcpy(send->k, init ? k1 : k2, NOISE_KEYLEN);
+	memcpy(recv->k, init ? k2 : k1, NOISE_KEYLEN);
+	send->has_key = recv->has_key = 1;
 	sodium_memzero(k1, sizeof k1);
 	sodium_memzero(k2, sizeof k2);
-	sodium_memzero(&c1, sizeof c1);
-	sodium_memzero(&c2, sizeof c2);
 	return 0;
 }

@@ -5,7 +5,7 @@ garbage during a handshake.  A session opened first keeps being served
 throughout, and pawd's memory stays small."""
 import os, random, socket, struct, sys
 sys.path.insert(0, os.path.dirname(__file__))
-from peer import Server, Conn, frame
+from _peer import Server, Conn, frame
 
 def rss_kb(pid):
     for line in open('/proc/%d/status' % pid):

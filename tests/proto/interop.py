@@ -4,8 +4,8 @@ IKpsk2 enrollment with a code made by `pawd enroll`, and msgpack-rpc from a
 stock msgpack library, with several requests in flight."""
 import hashlib, os, subprocess, sys
 sys.path.insert(0, os.path.dirname(__file__))
-from peer import Server, Conn, PAWD, NoiseProtocolFactory
-import nacl_free_kdf
+from _peer import Server, Conn, PAWD, NoiseProtocolFactory
+import _kdf as nacl_free_kdf
 
 srv = Server()
 try:

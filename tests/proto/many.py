@@ -3,7 +3,7 @@ of them served; a slow-login storm does not stall other sessions; an idle
 session is closed with a reason."""
 import os, resource, sys, time
 sys.path.insert(0, os.path.dirname(__file__))
-from peer import Server, Conn
+from _peer import Server, Conn
 
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 8192), hard))
@@ -32,7 +32,9 @@ try:
         r = c.recv_record()
         assert r[2]['code'] in ('unauthenticated', 'locked'), r
     print('ping during a login storm: %.1f ms' % ping_ms)
-    assert ping_ms < 200, 'login hashing stalled the loop (%.0f ms)' % ping_ms
+    # 20 hashes back to back on the loop would take well over a second under
+    # the sanitizers; a ping that waits for none of them takes milliseconds.
+    assert ping_ms < 500, 'login hashing stalled the loop (%.0f ms)' % ping_ms
     for c in conns:
         c.sock.close()
 finally:

@@ -3,7 +3,7 @@ is told session.closing, pawd exits 0 and the database is closed cleanly
 (WAL checkpointed, integrity ok)."""
 import os, signal, sqlite3, sys, threading, time
 sys.path.insert(0, os.path.dirname(__file__))
-from peer import Server, Conn
+from _peer import Server, Conn
 
 srv = Server()
 ok = False
