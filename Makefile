@@ -52,8 +52,13 @@ UNITS	= test-noise test-common
 UNIT_BIN = $(UNITS:%=$(B)/tests/%)
 BIN	= bin
 
-.PHONY: all deps check demo bench clean locale
-all: deps $(BIN)/pawd $(BIN)/paw locale
+.PHONY: all build deps check demo bench clean locale
+# deps runs first, in a make of its own: pkg-config flags are read when a
+# make starts, so they must be read after the libraries are installed.
+all: deps
+	$(Q)$(MAKE) --no-print-directory build
+
+build: $(BIN)/pawd $(BIN)/paw locale
 
 # Install the Debian packages the build needs when they are missing (as root).
 deps:

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -41,6 +42,12 @@ worker_thread(void *arg)
 	struct job	*j;
 	char		 c = 1;
 
+	/*
+	 * On a 2-core till server the hashing threads would otherwise compete
+	 * with the event loop for CPU; a nice value on this thread alone (Linux
+	 * keeps one per thread) lets requests win.  Failure only costs latency.
+	 */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		while (w->queue == NULL && !w->stop)
