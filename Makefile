@@ -123,9 +123,12 @@ demo: all
 	$(Q)tests/demo.sh
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory $(BIN)/pawd $(BIN)/paw $(B)/tests/bench-load \
-		$(B)/tests/bench-seed
+	$(Q)$(MAKE) --no-print-directory $(BIN)/pawd $(BIN)/paw locale \
+		$(B)/tests/bench-load $(B)/tests/bench-seed
 	$(Q)bench/run.sh $(B)
+	@echo; echo "terminal client, on the demo chain:"
+	$(Q)[ -f build/demo/data/server.key ] || tests/demo.sh </dev/null >/dev/null 2>&1
+	$(Q)/usr/bin/python3 bench/tui.py $(CURDIR) $(CURDIR)/build/demo
 
 clean:
 	rm -rf build bin

@@ -1,10 +1,12 @@
 /*
  * The home screen: one search field with the focus, results that follow the
- * typing.  Each change starts a short timer; when it fires the previous
- * request is cancelled and a new member.search goes out asynchronously, so
- * typing never waits for the server and a late answer for old text is never
- * shown.  A barcode scanner types the card number and Enter: digits-only
- * text of card length opens that member directly (member.get by card_no).
+ * typing.  A change schedules a search for when the keys already waiting
+ * have been read (a zero timer runs after the input handler), so a burst of
+ * keys, a paste or a scanner costs one request.  At most one search is in
+ * flight: changes made meanwhile are sent when it answers, and an answer for
+ * text that has changed since is dropped, never shown.  A barcode scanner
+ * types the card number and Enter: digits-only text of card length opens
+ * that member directly (member.get by card_no).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,6 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-#define HOME_DEBOUNCE_MS	120
 #define HOME_LIMIT		100
 /* Card numbers: 11 digits starting with 8 (phones start with 1). */
 #define CARD_DIGITS		11
@@ -27,7 +28,8 @@ struct home {
 	long long	 total;
 	char		 shown_q[TEXT_MAX];	/* the text the results are for */
 	uint64_t	 timer;
-	uint32_t	 call;
+	uint32_t	 call;		/* the search in flight */
+	int		 stale;		/* the text changed since it was sent */
 	uint32_t	 card_call;
 	int		 searching;
 	int		 open_on_answer;	/* Enter came before the results */
@@ -96,6 +98,8 @@ home_draw(struct ui *ui, struct screen *s, int y, int hgt, int w)
 	listbox_draw(ui, &h->lb, y + 5, 1, hgt - 5, w - 2);
 }
 
+static void	home_search(void *);
+
 static void
 home_results(json_t *res, const struct client_err *err, void *arg)
 {
@@ -104,11 +108,16 @@ home_results(json_t *res, const struct client_err *err, void *arg)
 
 	ui_call_done(ui);
 	h->call = 0;
+	if (h->stale) {
+		home_search(h);
+		return;
+	}
 	h->searching = 0;
 	if (res == NULL) {
 		ui_msg(ui, 1, "%s", client_err_text(err));
 		return;
 	}
+	ui_trace(ui, "results");
 	json_decref(h->items);
 	h->items = json_incref(json_object_get(res, "items"));
 	if (!json_is_array(h->items)) {
@@ -146,7 +155,11 @@ home_search(void *arg)
 	json_t		*p;
 
 	h->timer = 0;
-	home_cancel(h);
+	if (h->call != 0) {
+		h->stale = 1;	/* sent again when the answer comes */
+		return;
+	}
+	h->stale = 0;
 	snprintf(h->shown_q, sizeof h->shown_q, "%s", h->q.buf);
 	if (h->q.len == 0) {
 		h->searching = 0;
@@ -163,10 +176,11 @@ home_search(void *arg)
 static void
 home_changed(struct home *h)
 {
-	if (h->timer != 0)
-		loop_del_timer(h->ui->loop, h->timer);
 	h->searching = h->q.len > 0;
-	h->timer = loop_add_timer(h->ui->loop, HOME_DEBOUNCE_MS, home_search, h);
+	if (h->call != 0)
+		h->stale = 1;
+	else if (h->timer == 0)
+		h->timer = loop_add_timer(h->ui->loop, 0, home_search, h);
 }
 
 static void

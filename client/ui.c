@@ -597,6 +597,24 @@ ui_draw_screens(struct ui *ui, struct screen *s, int h, int w)
 	s->ops->draw(ui, s, 1, h - 3, w);
 }
 
+/*
+ * The figures of the client (time to the login screen, keystroke to new
+ * results) are measured from these lines by bench/tui.sh; the wall clock
+ * lets the script compare them with the moment it started paw.
+ */
+void
+ui_trace(struct ui *ui, const char *event)
+{
+	struct timespec	ts;
+
+	if (ui->trace == NULL)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	fprintf(ui->trace, "%lld.%06ld %s\n", (long long)ts.tv_sec,
+	    ts.tv_nsec / 1000, event);
+	fflush(ui->trace);
+}
+
 static void
 ui_draw(struct ui *ui)
 {
@@ -624,6 +642,7 @@ ui_draw(struct ui *ui)
 		curs_set(0);
 	refresh();
 	ui->dirty = 0;
+	ui_trace(ui, "draw");
 }
 
 /* ---- input ---- */
@@ -646,6 +665,7 @@ ui_key(struct ui *ui, wint_t ch, int fkey)
 		ch = KEY_BACKSPACE, fkey = 1;
 	a = keys_lookup(s->map, (int)ch, fkey, s->typing);
 	ui->dirty = 1;
+	ui_trace(ui, "key");
 	if (a == ACT_REDRAW) {
 		clearok(curscr, TRUE);
 		return;
@@ -745,6 +765,8 @@ ui_main(struct paw_conf *conf, const char *user)
 		return 1;
 	}
 	ui.conf = conf;
+	if (getenv("PAW_TRACE") != NULL)
+		ui.trace = fopen(getenv("PAW_TRACE"), "ae");
 	ui.loop = loop_create();
 	ui.client = client_create(ui.loop, conf);
 	ui.methods = json_array();
@@ -773,5 +795,7 @@ ui_main(struct paw_conf *conf, const char *user)
 	loop_del_fd(ui.loop, STDIN_FILENO);
 	loop_free(ui.loop);
 	json_decref(ui.methods);
+	if (ui.trace != NULL)
+		fclose(ui.trace);
 	return 0;
 }

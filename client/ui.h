@@ -149,6 +149,7 @@ struct ui {
 	int			 colors;
 	int			 attrs[UA__COUNT];
 	int			 cur_y, cur_x;	/* cursor, -1: hidden */
+	FILE			*trace;		/* PAW_TRACE: timed events */
 };
 
 void	 ui_push(struct ui *, struct screen *);
@@ -177,6 +178,8 @@ int	 ui_is_manager(struct ui *);
 /* The login screen was passed: whoami in, home screen on. */
 void	 ui_logged_in(struct ui *, json_t *whoami);
 int	 ui_attr(struct ui *, enum ui_attr);
+/* With PAW_TRACE=FILE, append "SECONDS.MICROS EVENT" (wall clock). */
+void	 ui_trace(struct ui *, const char *event);
 
 /* Text at (y, x) in exactly w columns: truncated by display width, padded. */
 void	 ui_put(struct ui *, int y, int x, int w, const char *, int attr);

@@ -4,6 +4,7 @@ import json, random, sys
 rnd = random.Random(2027)
 DOG = (['旺财', '豆豆', '球球', '可乐', '布丁', '来福', '大黄', '小白', 'Lucky', 'Max', '毛毛', '团团'],
        ['金毛', '柯基', '泰迪', '拉布拉多', '柴犬', '比熊', '边牧', '哈士奇', '中华田园犬'])
+WEIGHT = {'dog': (3000, 32000), 'cat': (2500, 7000), 'rabbit': (1000, 3000)}
 CAT = (['咪咪', '橘子', '年糕', '雪球', '奶茶', '芝麻', 'Kitty', '花花', '煤球', '布偶'],
        ['英短', '美短', '布偶', '橘猫', '暹罗', '狸花猫', '缅因'])
 COLOURS = ['白色', '黑色', '金色', '橘色', '灰色', '三花', '黑白']
@@ -21,7 +22,7 @@ for line in sys.stdin:
                    breed=rnd.choice(breeds), sex=rnd.choice(('male', 'female')),
                    neutered=rnd.random() < 0.6, colour=rnd.choice(COLOURS),
                    birth_date='%04d-%02d-%02d' % (y, rnd.randint(1, 12), rnd.randint(1, 28)),
-                   weight_g=rnd.randint(800, 30000))
+                   weight_g=rnd.randint(*WEIGHT[species]))
         if rnd.random() < 0.2:
             pet.update(adopted=True, adoption_date='%04d-%02d-%02d' % (min(y + 1, 2025), rnd.randint(1, 12), rnd.randint(1, 28)),
                        adoption_source='本店领养中心')

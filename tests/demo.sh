@@ -19,7 +19,7 @@ while ! port_free $port; do port=$((port + 1)); done
 fresh=0
 if [ ! -f "$demo/data/server.key" ]; then
 	rm -rf "$demo/data" "$demo/home"
-	"$PAWD" init "$demo/data" >/dev/null
+	"$PAWD" init "$demo/data" >"$demo/init.log" 2>&1
 	fresh=1
 fi
 "$PAWD" serve "$demo/data" --listen 127.0.0.1:$port --log "$demo/pawd.log" &
@@ -57,6 +57,6 @@ if [ -t 0 ] && [ -t 1 ]; then
 	read -r _
 	"$PAW" || true
 else
-	echo "  (no terminal: run  PAW_HOME=$PAW_HOME $PAW  to open the client)"
-	echo "  one call:  PAW_HOME=$PAW_HOME PAW_PASSWORD=demo-admin-1 $PAW call --user admin member.search '{\"q\":\"张\"}'"
+	echo "  (no terminal here: the chain is ready in ${demo#$top/}; run make demo"
+	echo "   in a terminal to open paw on it)"
 fi
