@@ -40,6 +40,8 @@ db_open(const char *path, char **errstr)
 		return NULL;
 	}
 	close(fd);
+	/* Allocation statistics take a global mutex on every malloc. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	db = xcalloc(1, sizeof *db);
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -55,6 +57,19 @@ db_open(const char *path, char **errstr)
 	    db_exec(db, "PRAGMA synchronous=NORMAL") != 0 ||
 	    db_exec(db, "PRAGMA cache_size=-65536") != 0 ||
 	    db_exec(db, "PRAGMA mmap_size=4294967296") != 0) {
+		*errstr = xasprintf("%s: %s", path, sqlite3_errmsg(db->h));
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+struct db *
+db_open_reader(const char *path, char **errstr)
+{
+	struct db	*db = db_open(path, errstr);
+
+	if (db != NULL && db_exec(db, "PRAGMA query_only=1") != 0) {
 		*errstr = xasprintf("%s: %s", path, sqlite3_errmsg(db->h));
 		db_close(db);
 		return NULL;

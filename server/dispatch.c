@@ -4,7 +4,14 @@
  * audit row, commit, reply.  Handlers never check roles or open
  * transactions.  A protocol violation ends the session; a domain error is a
  * normal reply.
+ *
+ * F_READ methods (member.get, member.search ...) run on reader threads, each
+ * with its own read-only connection: SQLite in WAL mode lets them read while
+ * the loop writes, so the searches of one branch never queue behind another
+ * branch's, and both cores serve.  Writes stay on the loop, in order, and
+ * commit before their reply; a read dispatched after a write's reply sees it.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,6 +295,7 @@ req_free(struct req *req)
 	free(req->audit_after);
 	msgpack_sbuffer_destroy(&req->sb);
 	msgpack_unpacked_destroy(&req->msg);
+	free(req->raw);
 	free(req);
 }
 
@@ -367,7 +375,8 @@ req_reply(struct req *req)
 	}
 	if (req->failed && req->err.code == ERR_INTERNAL)
 		log_error("%s: %s", req->m->name, req->err.msg);
-	db_release(req->db);
+	if (req->db != NULL)
+		db_release(req->db);
 	req_free(req);
 }
 
@@ -438,6 +447,91 @@ rpc_admit(struct req *req, const struct method *m)
 	return 0;
 }
 
+static pthread_key_t	reader_key;
+static pthread_once_t	reader_once = PTHREAD_ONCE_INIT;
+
+static void
+reader_db_close(void *db)
+{
+	db_close(db);
+}
+
+static void
+reader_key_init(void)
+{
+	pthread_key_create(&reader_key, reader_db_close);
+}
+
+/* This reader thread's connection, opened on first use. */
+static struct db *
+reader_db(struct server *srv)
+{
+	struct db	*db;
+	char		*err = NULL;
+
+	pthread_once(&reader_once, reader_key_init);
+	if ((db = pthread_getspecific(reader_key)) != NULL)
+		return db;
+	if ((db = db_open_reader(srv->db_path, &err)) == NULL) {
+		log_error("reader: %s", err);
+		free(err);
+		return NULL;
+	}
+	pthread_setspecific(reader_key, db);
+	return db;
+}
+
+/* On a reader thread: the handler, against the thread's connection. */
+static void
+read_run(void *arg)
+{
+	struct req	*req = arg;
+
+	if ((req->db = reader_db(req->srv)) == NULL) {
+		rpc_fail(req, ERR_INTERNAL, NULL, "database unavailable");
+		return;
+	}
+	req->m->fn(req);
+	db_release(req->db);
+	req->db = NULL;
+}
+
+/* Back on the loop: answer, unless the session died meanwhile. */
+static void
+read_done(void *arg)
+{
+	struct req	*req = arg;
+	struct session	*s = req->s;
+
+	s->pending--;
+	req_reply(req);
+	if (s->srv->shutting_down && s->pending == 0)
+		session_kill(s, "server shutting down");
+}
+
+/*
+ * Hand a request to a reader.  Its params point into the record, which the
+ * caller only lends: keep a copy and parse that one instead.
+ */
+static void
+read_submit(struct req *req, const uint8_t *data, size_t len)
+{
+	struct rpc_msg	msg;
+
+	req->raw = xmalloc(len);
+	memcpy(req->raw, data, len);
+	msgpack_unpacked_destroy(&req->msg);
+	if (mp_unpack(&req->msg, req->raw, len) != 0 ||
+	    rpc_parse(&req->msg.data, &msg) != 0) {
+		rpc_fail(req, ERR_INTERNAL, NULL, "request copy failed");
+		req_reply(req);
+		return;
+	}
+	req->params = msg.params;
+	req->s->pending++;
+	worker_submit(req->srv->readers, read_run, read_done, req);
+}
+
 /*
  * Handle one record from a session.  The record is borrowed; async
  * requests keep their own unpacked copy.
@@ -482,6 +576,10 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 	}
 	if (rpc_admit(req, req->m) != 0 || rpc_check_params(req, mi) != 0) {
 		req_reply(req);
+		return;
+	}
+	if ((req->m->flags & F_READ) && req->srv->readers != NULL) {
+		read_submit(req, data, len);
 		return;
 	}
 	if (req->m->flags & F_ASYNC) {

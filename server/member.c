@@ -40,10 +40,17 @@
     "branch, consent, tags, note, referral_code, coalesce(referred_by, 0), " \
     "coalesce(archived, 0), coalesce(archive_reason, ''), created, updated"
 
+/* Copy a text column into a fixed field, truncated to fit (hot in lists). */
 static void
 copy_col(char *dst, size_t len, sqlite3_stmt *st, int i)
 {
-	snprintf(dst, len, "%s", db_col(st, i));
+	const char	*s = db_col(st, i);
+	size_t		 n = (size_t)sqlite3_column_bytes(st, i);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
 }
 
 static void

@@ -30,6 +30,7 @@
 #define F_MONEY		0x4	/* request_id required */
 #define F_ASYNC		0x8	/* slow part off the loop, then rpc_continue() */
 #define F_ENROLL	0x10	/* only on an enrollment channel */
+#define F_READ		0x20	/* reads the database only: on a reader thread */
 
 #define ID_MAX		64	/* staff ids, branch codes */
 #define PRELOGIN_MAX_RECORD	(64 * 1024)
@@ -73,6 +74,7 @@ struct req {
 	char		       **strs;		/* copies handed out by rpc_str */
 	size_t			 nstrs;
 	msgpack_unpacked	 msg;		/* owns params (async requests) */
+	uint8_t			*raw;		/* the record, kept for F_READ */
 	void			*ctx;		/* an async handler's state */
 	struct req		*next;
 };
@@ -85,6 +87,8 @@ int		 perr_set(struct perr *, enum err_code, const char *field,
 struct db;
 /* Open (creating with mode 0600) and configure: WAL, foreign keys. */
 struct db	*db_open(const char *path, char **errstr);
+/* Another connection to the same file that refuses to write. */
+struct db	*db_open_reader(const char *path, char **errstr);
 void		 db_close(struct db *);
 sqlite3		*db_handle(struct db *);
 /*
@@ -181,6 +185,8 @@ struct server {
 	int		 shutting_down;
 	int		 stdio;
 	struct worker	*worker;
+	struct worker	*readers;	/* F_READ methods, a db each */
+	char		*db_path;
 	uint64_t	 next_session_id;
 	int		 sig_pipe[2];
 	int64_t		 started;
@@ -240,6 +246,8 @@ void		 worker_submit(struct worker *, worker_fn *, worker_done *,
 		    void *arg);
 /* Jobs queued or running. */
 int		 worker_busy(struct worker *);
+/* The number of threads for CPU-bound work: the online CPUs, 1 to 8. */
+int		 worker_ncpu(void);
 
 /* staff.c */
 /* Hash a password with Argon2id (slow: call from a worker). 0 or -1. */

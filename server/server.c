@@ -74,7 +74,7 @@ server_before_sleep(void *arg)
 	if (srv->stdio && srv->sessions == NULL)
 		loop_stop(srv->loop);
 	if (srv->shutting_down && srv->sessions == NULL &&
-	    worker_busy(srv->worker) == 0)
+	    worker_busy(srv->worker) == 0 && worker_busy(srv->readers) == 0)
 		loop_stop(srv->loop);
 }
 
@@ -180,7 +180,7 @@ server_init(struct server *srv, const char *dir)
 	}
 	path = xasprintf("%s/paw.db", dir);
 	srv->db = db_open(path, &err);
-	free(path);
+	srv->db_path = path;
 	if (srv->db == NULL) {
 		log_error("%s", err);
 		free(err);
@@ -198,6 +198,7 @@ server_init(struct server *srv, const char *dir)
 	}
 	srv->loop = loop_create();
 	srv->worker = worker_create(srv->loop, 2);
+	srv->readers = worker_create(srv->loop, worker_ncpu());
 	if (pipe2(srv->sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		return -1;
 	sig_fd = srv->sig_pipe[1];
@@ -325,7 +326,8 @@ server_run(struct server *srv)
 	loop_run(srv->loop);
 	/* Give closing sessions a moment to flush, then stop for good. */
 	deadline = clock_ms() + 3000;
-	while ((srv->sessions != NULL || worker_busy(srv->worker) > 0) &&
+	while ((srv->sessions != NULL || worker_busy(srv->worker) > 0 ||
+	    worker_busy(srv->readers) > 0) &&
 	    clock_ms() < deadline) {
 		loop_once(srv->loop, 100);
 		session_reap(srv);
@@ -340,10 +342,12 @@ server_free(struct server *srv)
 	for (s = srv->sessions; s != NULL; s = s->next)
 		s->flags |= SESSION_DEAD;
 	worker_free(srv->worker);
+	worker_free(srv->readers);	/* the threads close their databases */
 	for (s = srv->sessions; s != NULL; s = s->next)
 		s->pending = 0;
 	session_reap(srv);
 	db_close(srv->db);
+	free(srv->db_path);
 	loop_free(srv->loop);
 	sig_fd = -1;
 	close(srv->sig_pipe[0]);

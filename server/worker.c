@@ -157,6 +157,14 @@ worker_submit(struct worker *w, worker_fn *fn, worker_done *done, void *arg)
 }
 
 int
+worker_ncpu(void)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+int
 worker_busy(struct worker *w)
 {
 	return w->busy;
