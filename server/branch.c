@@ -63,3 +63,93 @@ branch_insert(struct db *db, const char *code, const char *name,
 	}
 	return 0;
 }
+
+#define BRANCH_COLS	"code, name, address, phone, active"
+
+static void
+branch_from_row(struct branch *b, sqlite3_stmt *st)
+{
+	b->code = db_col(st, 0);
+	b->name = db_col(st, 1);
+	b->address = db_col(st, 2);
+	b->phone = db_col(st, 3);
+	b->active = sqlite3_column_int(st, 4);
+}
+
+int
+branch_get(struct db *db, const char *code, struct branch *b,
+    struct perr *err)
+{
+	static const char sql[] =
+	    "SELECT " BRANCH_COLS " FROM branch WHERE code = ?";
+	sqlite3_stmt	*st;
+
+	if ((st = db_prep(db, sql)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	db_bind_text(st, 1, code);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return perr_set(err, ERR_NOT_FOUND, "code", "no branch %s", code);
+	branch_from_row(b, st);
+	return 0;
+}
+
+int
+branch_list(struct db *db, int include_inactive, branch_fn *cb, void *arg)
+{
+	static const char sql[] = "SELECT " BRANCH_COLS " FROM branch "
+	    "WHERE ? OR active = 1 ORDER BY code";
+	sqlite3_stmt	*st = db_prep(db, sql);
+	struct branch	 b;
+	int		 n = 0;
+
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int(st, 1, include_inactive);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		branch_from_row(&b, st);
+		cb(&b, arg);
+		n++;
+	}
+	return n;
+}
+
+int
+branch_update(struct db *db, const char *code, const char *name,
+    const char *address, const char *phone, int active, struct perr *err)
+{
+	static const char sql[] =
+	    "UPDATE branch SET name = coalesce(?, name), "
+	    "address = coalesce(?, address), phone = coalesce(?, phone), "
+	    "active = coalesce(?, active) WHERE code = ?";
+	sqlite3_stmt	*st;
+
+	if (!branch_exists(db, code))
+		return perr_set(err, ERR_NOT_FOUND, "code", "no branch %s", code);
+	if (name != NULL && (name[0] == '\0' || strlen(name) > 180))
+		return perr_set(err, ERR_INVALID, "name",
+		    "name must be 1-60 characters");
+	if (strcmp(code, "HQ") == 0 && active == 0)
+		return perr_set(err, ERR_INVALID, "active",
+		    "HQ cannot be deactivated");
+	if ((st = db_prep(db, sql)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, address);
+	db_bind_text(st, 3, phone);
+	if (active != -1)
+		sqlite3_bind_int(st, 4, active);
+	db_bind_text(st, 5, code);
+	if (db_step_done(db, st) != 0)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	return 0;
+}
+
+char *
+branch_json(struct db *db, const char *code)
+{
+	static const char sql[] =
+	    "SELECT json_object('code', code, 'name', name, 'address', address, "
+	    "'phone', phone, 'active', active) FROM branch WHERE code = ?";
+
+	return db_json_key(db, sql, code);
+}

@@ -145,3 +145,84 @@ device_register(struct db *db, int64_t code_row, const uint8_t key[32],
 		    "enrollment code already used or expired");
 	return id;
 }
+
+#define DEVICE_COLS	"id, pubkey, branch, name, created, last_seen, revoked"
+
+static void
+device_from_row(struct device *d, sqlite3_stmt *st)
+{
+	d->id = sqlite3_column_int64(st, 0);
+	d->pubkey = sqlite3_column_blob(st, 1);
+	d->branch = db_col(st, 2);
+	d->name = db_col(st, 3);
+	d->created = sqlite3_column_int64(st, 4);
+	d->last_seen = sqlite3_column_int64(st, 5);
+	d->revoked = sqlite3_column_type(st, 6) != SQLITE_NULL;
+}
+
+int
+device_get(struct db *db, int64_t id, struct device *d, struct perr *err)
+{
+	static const char sql[] =
+	    "SELECT " DEVICE_COLS " FROM device WHERE id = ?";
+	sqlite3_stmt	*st;
+
+	if ((st = db_prep(db, sql)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return perr_set(err, ERR_NOT_FOUND, "id", "no device %lld",
+		    (long long)id);
+	device_from_row(d, st);
+	return 0;
+}
+
+/* The list ends at a row whose key is not 32 bytes. */
+int
+device_list(struct db *db, const char *branch, device_fn *cb, void *arg)
+{
+	static const char sql[] = "SELECT " DEVICE_COLS " FROM device "
+	    "WHERE (?1 IS NULL OR branch = ?1) ORDER BY id";
+	sqlite3_stmt	*st = db_prep(db, sql);
+	struct device	 d;
+	int		 n = 0;
+
+	if (st == NULL)
+		return 0;
+	db_bind_text(st, 1, branch);
+	while (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_bytes(st, 1) == 32) {
+		device_from_row(&d, st);
+		cb(&d, arg);
+		n++;
+	}
+	return n;
+}
+
+int
+device_revoke(struct db *db, int64_t id, const char *branch, struct perr *err)
+{
+	static const char sql[] = "UPDATE device SET revoked = ? WHERE id = ?";
+	static const char drop[] = "DELETE FROM staff_token WHERE device = ?";
+	struct device	 d;
+	sqlite3_stmt	*st;
+
+	if (device_get(db, id, &d, err) != 0)
+		return -1;
+	if (branch != NULL && strcmp(d.branch, branch) != 0)
+		return perr_set(err, ERR_FORBIDDEN, "id",
+		    "device %lld belongs to another branch", (long long)id);
+	if (d.revoked)
+		return perr_set(err, ERR_CONFLICT, "id",
+		    "device %lld is already revoked", (long long)id);
+	if ((st = db_prep(db, sql)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	sqlite3_bind_int64(st, 1, clock_now());
+	sqlite3_bind_int64(st, 2, id);
+	if (db_step_done(db, st) != 0 || (st = db_prep(db, drop)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	sqlite3_bind_int64(st, 1, id);
+	if (db_step_done(db, st) != 0)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	return 0;
+}

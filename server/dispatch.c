@@ -278,6 +278,23 @@ rpc_actor(struct req *req, struct actor *a)
 	a->role = s->role;
 }
 
+void
+collect_init(struct collect *c)
+{
+	msgpack_sbuffer_init(&c->sb);
+	msgpack_packer_init(&c->pk, &c->sb, msgpack_sbuffer_write);
+	c->n = 0;
+}
+
+void
+collect_put(msgpack_packer *pk, const char *key, struct collect *c)
+{
+	mp_pack_str(pk, key);
+	msgpack_pack_array(pk, c->n);
+	msgpack_sbuffer_write(pk->data, c->sb.data, c->sb.size);
+	msgpack_sbuffer_destroy(&c->sb);
+}
+
 static void
 req_free(struct req *req)
 {

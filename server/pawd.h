@@ -116,15 +116,40 @@ int		 db_step_done(struct db *, sqlite3_stmt *);
 int		 db_errcode(struct db *);
 /* Store a JSON text of one row, for audit: SELECT json_object(...). */
 char		*db_json(struct db *, const char *sql, int64_t id);
+/* The same for a row keyed by text (a code, a staff id). */
+char		*db_json_key(struct db *, const char *sql, const char *key);
+/* The database library's version, for system.version. */
+const char	*db_version(void);
 
 /* migrate.c */
 /* Apply schema/NNN-*.sql not yet recorded, in order. 0 or -1. */
 int		 migrate_run(struct db *, const char *schema_dir);
 
 /* audit.c */
+#define AUDIT_LIST_MAX	500
+struct audit_filter {
+	const char	*entity, *entity_id, *staff, *method;	/* NULL: any */
+	int64_t		 limit, offset;
+};
+/* One row of the trail; text is borrowed from the database, NULL if none. */
+struct audit_entry {
+	int64_t		 id;
+	int64_t		 at;
+	const char	*staff;
+	int64_t		 device;	/* 0 if none */
+	const char	*branch, *method, *entity, *entity_id;
+	const char	*before, *after;	/* JSON */
+};
+typedef void	 audit_fn(const struct audit_entry *, void *);
 int		 audit_add(struct db *, const struct actor *, const char *method,
 		    const char *entity, const char *entity_id,
 		    const char *before, const char *after);
+/*
+ * The entries matching f, newest first, one page; cb is called once per
+ * entry.  invalid for a limit outside 1-AUDIT_LIST_MAX or a negative offset.
+ */
+int		 audit_list(struct db *, const struct audit_filter *,
+		    audit_fn *, void *, struct perr *);
 
 /* dispatch.c: parameters (already type-checked against the table) */
 int		 rpc_has(struct req *, const char *name);
@@ -145,6 +170,15 @@ void		 rpc_audit(struct req *, const char *entity, const char *id,
 		    const char *before);
 /* The actor of this request. */
 void		 rpc_actor(struct req *, struct actor *);
+/* A list being packed apart, to be put under a key once its size is known. */
+struct collect {
+	msgpack_sbuffer	 sb;
+	msgpack_packer	 pk;
+	uint32_t	 n;
+};
+void		 collect_init(struct collect *);
+/* Append the collected items as an array under key, and free them. */
+void		 collect_put(msgpack_packer *, const char *key, struct collect *);
 /*
  * Finish an F_ASYNC request from the loop: run fn inside the method's
  * transaction (if F_WRITE), write the audit row, reply, free the request.
@@ -250,6 +284,20 @@ int		 worker_busy(struct worker *);
 int		 worker_ncpu(void);
 
 /* staff.c */
+#define STAFF_TOKEN_LEN	64	/* hex characters of a resume token */
+/* Flags of a refused staff_login(): what it wrote. */
+#define STAFF_LOGIN_COUNTED	0x1	/* a failure: keep it despite the refusal */
+#define STAFF_LOGIN_LOCKED	0x2	/* and it locked the account */
+struct staff {
+	char	id[ID_MAX];
+	char	name[192];
+	int	role;
+	char	branch[ID_MAX];
+	int	disabled;
+	int64_t	last_login;		/* epoch, 0 if never */
+	int	locked;			/* by failed logins, now */
+};
+typedef void	 staff_fn(const struct staff *, void *);
 /* Hash a password with Argon2id (slow: call from a worker). 0 or -1. */
 int		 staff_hash(const char *password, char out[128]);
 int		 staff_verify(const char *hash, const char *password);
@@ -257,13 +305,84 @@ int		 staff_check_password(const char *password, struct perr *);
 int		 staff_insert(struct db *, const char *id, const char *name,
 		    int role, const char *branch, const char *hash,
 		    struct perr *);
+/* Load an account by id; not_found. */
+int		 staff_get(struct db *, const char *id, struct staff *,
+		    struct perr *);
+/* JSON of a staff row for the audit trail (caller frees), NULL if none. */
+char		*staff_json(struct db *, const char *id);
+/* The accounts of branch (NULL: every branch) by branch and id; how many. */
+int		 staff_list(struct db *, const char *branch, int include_disabled,
+		    staff_fn *, void *);
+/* Change the fields given (NULL: unchanged); invalid names the bad one. */
+int		 staff_update(struct db *, const char *id, const char *name,
+		    const char *role, const char *branch, struct perr *);
+/* Store a new password hash, lift a lockout, end the account's sessions. */
+int		 staff_set_hash(struct db *, const char *id, const char *hash,
+		    struct perr *);
+/* Disable an account and end its sessions. */
+int		 staff_disable(struct db *, const char *id, struct perr *);
+/* The password hash of id into hash: 0, or -1 if there is no such staff. */
+int		 staff_pwhash(struct db *, const char *id, char hash[128],
+		    int *disabled);
+/*
+ * Apply a password check to account id: known says the account was there
+ * and enabled when its hash was read (else a dummy hash was checked), ok
+ * that the password matched.  0 with who filled; or -1 with err
+ * (unauthenticated, locked) and flags saying what the refusal wrote.
+ */
+int		 staff_login(struct db *, const char *id, int known, int ok,
+		    struct staff *who, int *flags, struct perr *);
+/*
+ * A new resume token of staff on device into token (STAFF_TOKEN_LEN + 1)
+ * and its expiry: the token's row id, or -1 if it could not be stored.
+ */
+int64_t		 staff_token_create(struct db *, const char *staff,
+		    int64_t device, char *token, int64_t *expires);
+/*
+ * Resume with token on device: extend it, fill who and *id; -1 with
+ * unauthenticated if it is unknown, expired, of another device or of a
+ * disabled account.
+ */
+int		 staff_token_resume(struct db *, const char *token,
+		    int64_t device, struct staff *who, int64_t *id,
+		    struct perr *);
+/* Forget the token with row id (logout). */
+int		 staff_token_drop(struct db *, int64_t id);
 
 /* branch.c */
+/* A branch; text is borrowed from the database until its next use. */
+struct branch {
+	const char	*code, *name, *address, *phone;
+	int		 active;
+};
+typedef void	 branch_fn(const struct branch *, void *);
 int		 branch_exists(struct db *, const char *code);
 int		 branch_insert(struct db *, const char *code, const char *name,
 		    const char *address, const char *phone, struct perr *);
+/* Load a branch by code; not_found. */
+int		 branch_get(struct db *, const char *code, struct branch *,
+		    struct perr *);
+/* The branches by code, the inactive ones too if asked; how many. */
+int		 branch_list(struct db *, int include_inactive, branch_fn *,
+		    void *);
+/* Change the fields given (NULL, active -1: unchanged); HQ stays active. */
+int		 branch_update(struct db *, const char *code, const char *name,
+		    const char *address, const char *phone, int active,
+		    struct perr *);
+/* JSON of a branch row for the audit trail (caller frees), NULL if none. */
+char		*branch_json(struct db *, const char *code);
 
 /* device.c */
+/* A device; its key and text are borrowed from the database until next use. */
+struct device {
+	int64_t		 id;
+	const uint8_t	*pubkey;	/* 32 bytes */
+	const char	*branch, *name;
+	int64_t		 created;
+	int64_t		 last_seen;	/* 0 if never */
+	int		 revoked;
+};
+typedef void	 device_fn(const struct device *, void *);
 /* Look a device up by its key: row id and branch, status "ok", ... */
 const char	*device_identify(struct db *, const uint8_t key[32],
 		    int64_t *id, char *branch);
@@ -278,6 +397,18 @@ int		 device_code_lookup(struct db *, const uint8_t code_id[16],
 /* First record of an enrollment: register the key, burn the code. */
 int64_t		 device_register(struct db *, int64_t code_row,
 		    const uint8_t key[32], const char *name, struct perr *);
+/* Load a device by row id; not_found. */
+int		 device_get(struct db *, int64_t id, struct device *,
+		    struct perr *);
+/* The devices of branch (NULL: every branch) by id; how many. */
+int		 device_list(struct db *, const char *branch, device_fn *,
+		    void *);
+/*
+ * Revoke a device and drop its login tokens.  With branch, only a device
+ * of that branch (else forbidden); twice is a conflict.
+ */
+int		 device_revoke(struct db *, int64_t id, const char *branch,
+		    struct perr *);
 
 /* ---- members and pets (member.c, pet.c) ---- */
 #include "member.h"

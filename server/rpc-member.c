@@ -34,31 +34,6 @@ pack_tags(msgpack_packer *pk, const char *json)
 	json_decref(j);
 }
 
-/* A list being packed apart, to be put under a key once its size is known. */
-struct collect {
-	msgpack_sbuffer	 sb;
-	msgpack_packer	 pk;
-	uint32_t	 n;
-};
-
-static void
-collect_init(struct collect *c)
-{
-	msgpack_sbuffer_init(&c->sb);
-	msgpack_packer_init(&c->pk, &c->sb, msgpack_sbuffer_write);
-	c->n = 0;
-}
-
-/* Append the collected items as an array under key, and free them. */
-static void
-collect_put(msgpack_packer *pk, const char *key, struct collect *c)
-{
-	mp_pack_str(pk, key);
-	msgpack_pack_array(pk, c->n);
-	msgpack_sbuffer_write(pk->data, c->sb.data, c->sb.size);
-	msgpack_sbuffer_destroy(&c->sb);
-}
-
 static void
 add_pet(const struct pet *p, void *arg)
 {

@@ -1,14 +1,11 @@
 /*
- * staff.*: accounts.  A manager manages the clerks of their own branch; an
- * HQ admin manages everyone.  Password hashing runs on a worker thread.
+ * staff.*: accounts: read params, call staff.c, pack the result.  A manager
+ * manages the clerks of their own branch; an HQ admin manages everyone.
+ * Password hashing runs on a worker thread.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
-#include "log.h"
 #include "pawd.h"
 #include "xmalloc.h"
 
@@ -32,48 +29,30 @@ may_manage(struct req *req, const char *branch, int role)
 	    strcmp(branch, s->staff_branch) == 0;
 }
 
-/* Look a staff member up: role and branch.  0, or -1 (not found, failed). */
-static int
-staff_get(struct req *req, const char *id, int *role, char *branch,
-    char **json)
+static void
+pack_staff(msgpack_packer *pk, const struct staff *st)
 {
-	static const char sql[] =
-	    "SELECT role, branch, json_object('id', id, 'name', name, "
-	    "'role', role, 'branch', branch, 'disabled', disabled) "
-	    "FROM staff WHERE id = ?";
-	sqlite3_stmt	*st = db_prep(req->db, sql);
-
-	db_bind_text(st, 1, id);
-	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
-		return rpc_fail(req, ERR_NOT_FOUND, "id", "no staff %s", id);
-	*role = role_parse(db_col(st, 0));
-	snprintf(branch, ID_MAX, "%s", db_col(st, 1));
-	if (json != NULL)
-		*json = xstrdup(db_col(st, 2));
-	return 0;
+	msgpack_pack_map(pk, 7);
+	mp_pack_kstr(pk, "id", st->id);
+	mp_pack_kstr(pk, "name", st->name);
+	mp_pack_kstr(pk, "role", role_name(st->role));
+	mp_pack_kstr(pk, "branch", st->branch);
+	mp_pack_kbool(pk, "disabled", st->disabled);
+	mp_pack_kint(pk, "last_login", st->last_login);
+	mp_pack_kbool(pk, "locked", st->locked);
 }
 
+/* The account as it is now, or nil. */
 static void
-pack_staff(struct req *req, const char *id)
+staff_reply(struct req *req, const char *id)
 {
-	static const char sql[] =
-	    "SELECT id, name, role, branch, disabled, last_login, "
-	    "locked_until > strftime('%s','now') FROM staff WHERE id = ?";
-	sqlite3_stmt	*st = db_prep(req->db, sql);
+	struct staff	st;
+	struct perr	err;
 
-	db_bind_text(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	if (staff_get(req->db, id, &st, &err) != 0)
 		msgpack_pack_nil(&req->pk);
-		return;
-	}
-	msgpack_pack_map(&req->pk, 7);
-	mp_pack_kstr(&req->pk, "id", db_col(st, 0));
-	mp_pack_kstr(&req->pk, "name", db_col(st, 1));
-	mp_pack_kstr(&req->pk, "role", db_col(st, 2));
-	mp_pack_kstr(&req->pk, "branch", db_col(st, 3));
-	mp_pack_kbool(&req->pk, "disabled", sqlite3_column_int(st, 4));
-	mp_pack_kint(&req->pk, "last_login", sqlite3_column_int64(st, 5));
-	mp_pack_kbool(&req->pk, "locked", sqlite3_column_int(st, 6));
+	else
+		pack_staff(&req->pk, &st);
 }
 
 static void
@@ -108,7 +87,7 @@ create_finish(struct req *req)
 		return;
 	}
 	rpc_audit(req, "staff", id, NULL);
-	pack_staff(req, id);
+	staff_reply(req, id);
 }
 
 static void
@@ -144,91 +123,65 @@ rpc_staff_create(struct req *req)
 	worker_submit(req->srv->worker, pw_hash, create_done, req);
 }
 
+static void
+add_staff(const struct staff *st, void *arg)
+{
+	struct collect	*c = arg;
+
+	pack_staff(&c->pk, st);
+	c->n++;
+}
+
 void
 rpc_staff_list(struct req *req)
 {
-	static const char sql[] =
-	    "SELECT id FROM staff WHERE (?1 IS NULL OR branch = ?1) "
-	    "AND (?2 OR disabled = 0) ORDER BY branch, id LIMIT 1000";
 	const char	*branch = rpc_str(req, "branch");
-	sqlite3_stmt	*st;
-	char	       **ids = NULL;
-	size_t		 n = 0, i;
+	struct collect	 c;
 
 	if (req->s->role == R_MANAGER)
 		branch = req->s->staff_branch;
-	st = db_prep(req->db, sql);
-	db_bind_text(st, 1, branch);
-	sqlite3_bind_int(st, 2, rpc_bool(req, "include_disabled", 0));
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof *ids);
-		ids[n++] = xstrdup(db_col(st, 0));
-	}
+	collect_init(&c);
+	staff_list(req->db, branch, rpc_bool(req, "include_disabled", 0),
+	    add_staff, &c);
 	msgpack_pack_map(&req->pk, 1);
-	mp_pack_str(&req->pk, "items");
-	msgpack_pack_array(&req->pk, n);
-	for (i = 0; i < n; i++) {
-		pack_staff(req, ids[i]);
-		free(ids[i]);
-	}
-	free(ids);
+	collect_put(&req->pk, "items", &c);
 }
 
 void
 rpc_staff_update(struct req *req)
 {
-	static const char sql[] =
-	    "UPDATE staff SET name = coalesce(?, name), role = coalesce(?, role),"
-	    " branch = coalesce(?, branch) WHERE id = ?";
 	const char	*id = rpc_str(req, "id"), *name = rpc_str(req, "name");
 	const char	*nrole = rpc_str(req, "role"), *nbranch = rpc_str(req, "branch");
-	char		 branch[ID_MAX], *before = NULL;
-	int		 role;
-	sqlite3_stmt	*st;
+	struct staff	 st;
+	struct perr	 err;
+	char		*before;
 
-	if (staff_get(req, id, &role, branch, &before) != 0)
+	if (staff_get(req->db, id, &st, &err) != 0) {
+		rpc_fail_perr(req, &err);
 		return;
-	if (!may_manage(req, branch, role) || (nrole != NULL &&
-	    !may_manage(req, nbranch ? nbranch : branch, role_parse(nrole))) ||
-	    (nbranch != NULL && !may_manage(req, nbranch, role))) {
-		free(before);
+	}
+	if (!may_manage(req, st.branch, st.role) || (nrole != NULL &&
+	    !may_manage(req, nbranch ? nbranch : st.branch, role_parse(nrole))) ||
+	    (nbranch != NULL && !may_manage(req, nbranch, st.role))) {
 		rpc_fail(req, ERR_FORBIDDEN, NULL, "not allowed to change %s", id);
 		return;
 	}
-	if ((nrole != NULL && role_parse(nrole) == 0) ||
-	    (name != NULL && (name[0] == '\0' || strlen(name) > 120)) ||
-	    (nbranch != NULL && !branch_exists(req->db, nbranch))) {
-		free(before);
-		rpc_fail(req, ERR_INVALID, nrole != NULL && role_parse(nrole) == 0 ?
-		    "role" : name != NULL && (name[0] == '\0' ||
-		    strlen(name) > 120) ? "name" : "branch", "invalid value");
-		return;
+	before = staff_json(req->db, id);
+	if (staff_update(req->db, id, name, nrole, nbranch, &err) != 0)
+		rpc_fail_perr(req, &err);
+	else {
+		rpc_audit(req, "staff", id, before);
+		staff_reply(req, id);
 	}
-	st = db_prep(req->db, sql);
-	db_bind_text(st, 1, name);
-	db_bind_text(st, 2, nrole);
-	db_bind_text(st, 3, nbranch);
-	db_bind_text(st, 4, id);
-	if (db_step_done(req->db, st) != 0) {
-		free(before);
-		rpc_fail(req, ERR_INTERNAL, NULL, "database error");
-		return;
-	}
-	rpc_audit(req, "staff", id, before);
 	free(before);
-	pack_staff(req, id);
 }
 
 static void
 setpw_finish(struct req *req)
 {
-	static const char sql[] =
-	    "UPDATE staff SET pwhash = ?, failed = 0, locked_until = 0 "
-	    "WHERE id = ?";
-	static const char drop[] = "DELETE FROM staff_token WHERE staff = ?";
 	struct pwjob	*j = req->ctx;
 	const char	*id = rpc_str(req, "id");
-	sqlite3_stmt	*st;
+	struct perr	 err;
 
 	if (j->old_password != NULL && !j->old_ok) {
 		rpc_fail(req, ERR_UNAUTHENTICATED, "old_password",
@@ -239,14 +192,10 @@ setpw_finish(struct req *req)
 		rpc_fail(req, ERR_INTERNAL, NULL, "password hashing failed");
 		return;
 	}
-	st = db_prep(req->db, sql);
-	db_bind_text(st, 1, j->hash);
-	db_bind_text(st, 2, id);
-	db_step_done(req->db, st);
-	/* Other devices' sessions of this person must log in again. */
-	st = db_prep(req->db, drop);
-	db_bind_text(st, 1, id);
-	db_step_done(req->db, st);
+	if (staff_set_hash(req->db, id, j->hash, &err) != 0) {
+		rpc_fail_perr(req, &err);
+		return;
+	}
 	rpc_audit(req, "staff", id, NULL);
 	req->audit_after = xstrdup("{\"password\":\"changed\"}");
 	msgpack_pack_map(&req->pk, 1);
@@ -262,18 +211,16 @@ setpw_done(void *arg)
 void
 rpc_staff_set_password(struct req *req)
 {
-	static const char sql[] = "SELECT pwhash FROM staff WHERE id = ?";
 	struct pwjob	*j = xcalloc(1, sizeof *j);
 	const char	*id = rpc_str(req, "id");
+	struct staff	 st;
 	struct perr	 err;
-	char		 branch[ID_MAX];
-	int		 role, self = strcmp(id, req->s->staff) == 0;
-	sqlite3_stmt	*st;
+	int		 self = strcmp(id, req->s->staff) == 0;
 
 	req->ctx = j;
-	if (staff_get(req, id, &role, branch, NULL) != 0)
-		;
-	else if (!self && !may_manage(req, branch, role))
+	if (staff_get(req->db, id, &st, &err) != 0)
+		rpc_fail_perr(req, &err);
+	else if (!self && !may_manage(req, st.branch, st.role))
 		rpc_fail(req, ERR_FORBIDDEN, "id",
 		    "not allowed to set the password of %s", id);
 	else if (self && !rpc_has(req, "old_password"))
@@ -288,11 +235,7 @@ rpc_staff_set_password(struct req *req)
 	j->password = rpc_str(req, "password");
 	if (self) {
 		j->old_password = rpc_str(req, "old_password");
-		st = db_prep(req->db, sql);
-		db_bind_text(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			snprintf(j->old_hash, sizeof j->old_hash, "%s",
-			    db_col(st, 0));
+		staff_pwhash(req->db, id, j->old_hash, NULL);
 	}
 	worker_submit(req->srv->worker, pw_hash, setpw_done, req);
 }
@@ -300,28 +243,28 @@ rpc_staff_set_password(struct req *req)
 void
 rpc_staff_disable(struct req *req)
 {
-	static const char sql[] = "UPDATE staff SET disabled = 1 WHERE id = ?";
-	static const char drop[] = "DELETE FROM staff_token WHERE staff = ?";
 	const char	*id = rpc_str(req, "id");
-	char		 branch[ID_MAX], *before = NULL;
-	int		 role;
-	sqlite3_stmt	*st;
+	struct staff	 st;
+	struct perr	 err;
+	char		*before;
 
-	if (staff_get(req, id, &role, branch, &before) != 0)
+	if (staff_get(req->db, id, &st, &err) != 0) {
+		rpc_fail_perr(req, &err);
 		return;
-	if (strcmp(id, req->s->staff) == 0 || !may_manage(req, branch, role)) {
-		free(before);
+	}
+	if (strcmp(id, req->s->staff) == 0 ||
+	    !may_manage(req, st.branch, st.role)) {
 		rpc_fail(req, ERR_FORBIDDEN, "id", "not allowed to disable %s", id);
 		return;
 	}
-	st = db_prep(req->db, sql);
-	db_bind_text(st, 1, id);
-	db_step_done(req->db, st);
-	st = db_prep(req->db, drop);
-	db_bind_text(st, 1, id);
-	db_step_done(req->db, st);
+	before = staff_json(req->db, id);
+	if (staff_disable(req->db, id, &err) != 0) {
+		free(before);
+		rpc_fail_perr(req, &err);
+		return;
+	}
 	rpc_audit(req, "staff", id, before);
 	free(before);
 	server_kick_staff(req->srv, id, "account disabled");
-	pack_staff(req, id);
+	staff_reply(req, id);
 }

@@ -19,7 +19,7 @@ rpc_system_version(struct req *req)
 	mp_pack_kstr(&req->pk, "server", "pawd");
 	mp_pack_kstr(&req->pk, "version", PAW_VERSION);
 	mp_pack_kint(&req->pk, "protocol", 1);
-	mp_pack_kstr(&req->pk, "sqlite", sqlite3_libversion());
+	mp_pack_kstr(&req->pk, "sqlite", db_version());
 }
 
 /* Pack a role mask as a list of names. */

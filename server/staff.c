@@ -1,11 +1,22 @@
-/* Staff accounts: password rules, Argon2id hashing, rows. */
+/*
+ * Staff accounts: password rules, Argon2id hashing, rows; logins with
+ * their lockout, and the tokens that resume a session after the network
+ * drops (bound to the device that logged in).
+ */
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "clock.h"
+#include "hex.h"
+#include "log.h"
 #include "pawd.h"
 #include "utf8.h"
+
+#define LOGIN_MAX_FAILS	5
+#define LOGIN_LOCK_SECS	(15 * 60)
+#define TOKEN_TTL	(12 * 3600)
 
 /* Argon2id at libsodium's interactive limits: tens of milliseconds. */
 int
@@ -99,4 +110,315 @@ staff_insert(struct db *db, const char *id, const char *name, int role,
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	}
 	return 0;
+}
+
+/* locked: by the wall clock, as staff.list always showed it. */
+#define STAFF_COLS	"id, name, role, branch, disabled, last_login, " \
+    "locked_until > strftime('%s','now')"
+
+/* Other devices' sessions of this person must log in again. */
+static const char staff_drop_tokens[] =
+    "DELETE FROM staff_token WHERE staff = ?";
+
+static void
+staff_from_row(struct staff *s, sqlite3_stmt *st)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->id, sizeof s->id, "%s", db_col(st, 0));
+	snprintf(s->name, sizeof s->name, "%s", db_col(st, 1));
+	s->role = role_parse(db_col(st, 2));
+	snprintf(s->branch, sizeof s->branch, "%s", db_col(st, 3));
+	s->disabled = sqlite3_column_int(st, 4);
+	s->last_login = sqlite3_column_int64(st, 5);
+	s->locked = sqlite3_column_int(st, 6);
+}
+
+int
+staff_get(struct db *db, const char *id, struct staff *s, struct perr *err)
+{
+	static const char sql[] =
+	    "SELECT " STAFF_COLS " FROM staff WHERE id = ?";
+	sqlite3_stmt	*st = db_prep(db, sql);
+
+	if (st == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	db_bind_text(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return perr_set(err, ERR_NOT_FOUND, "id", "no staff %s", id);
+	staff_from_row(s, st);
+	return 0;
+}
+
+char *
+staff_json(struct db *db, const char *id)
+{
+	static const char sql[] =
+	    "SELECT json_object('id', id, 'name', name, 'role', role, "
+	    "'branch', branch, 'disabled', disabled) FROM staff WHERE id = ?";
+
+	return db_json_key(db, sql, id);
+}
+
+int
+staff_list(struct db *db, const char *branch, int include_disabled,
+    staff_fn *cb, void *arg)
+{
+	static const char sql[] =
+	    "SELECT " STAFF_COLS " FROM staff WHERE (?1 IS NULL OR branch = ?1) "
+	    "AND (?2 OR disabled = 0) ORDER BY branch, id LIMIT 1000";
+	sqlite3_stmt	*st = db_prep(db, sql);
+	struct staff	 s;
+	int		 n = 0;
+
+	if (st == NULL)
+		return 0;
+	db_bind_text(st, 1, branch);
+	sqlite3_bind_int(st, 2, include_disabled);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		staff_from_row(&s, st);
+		cb(&s, arg);
+		n++;
+	}
+	return n;
+}
+
+int
+staff_update(struct db *db, const char *id, const char *name,
+    const char *role, const char *branch, struct perr *err)
+{
+	static const char sql[] =
+	    "UPDATE staff SET name = coalesce(?, name), role = coalesce(?, role),"
+	    " branch = coalesce(?, branch) WHERE id = ?";
+	sqlite3_stmt	*st;
+
+	if (role != NULL && role_parse(role) == 0)
+		return perr_set(err, ERR_INVALID, "role", "invalid value");
+	if (name != NULL && (name[0] == '\0' || strlen(name) > 120))
+		return perr_set(err, ERR_INVALID, "name", "invalid value");
+	if (branch != NULL && !branch_exists(db, branch))
+		return perr_set(err, ERR_INVALID, "branch", "invalid value");
+	if ((st = db_prep(db, sql)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, role);
+	db_bind_text(st, 3, branch);
+	db_bind_text(st, 4, id);
+	if (db_step_done(db, st) != 0)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	return 0;
+}
+
+/* Run sql with the staff id as its one parameter. 0 or -1. */
+static int
+staff_exec(struct db *db, const char *sql, const char *id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_prep(db, sql)) == NULL)
+		return -1;
+	db_bind_text(st, 1, id);
+	return db_step_done(db, st);
+}
+
+int
+staff_set_hash(struct db *db, const char *id, const char *hash,
+    struct perr *err)
+{
+	static const char sql[] =
+	    "UPDATE staff SET pwhash = ?, failed = 0, locked_until = 0 "
+	    "WHERE id = ?";
+	sqlite3_stmt	*st;
+
+	if ((st = db_prep(db, sql)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	db_bind_text(st, 1, hash);
+	db_bind_text(st, 2, id);
+	if (db_step_done(db, st) != 0 ||
+	    staff_exec(db, staff_drop_tokens, id) != 0)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	return 0;
+}
+
+int
+staff_disable(struct db *db, const char *id, struct perr *err)
+{
+	static const char sql[] = "UPDATE staff SET disabled = 1 WHERE id = ?";
+
+	if (staff_exec(db, sql, id) != 0 ||
+	    staff_exec(db, staff_drop_tokens, id) != 0)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	return 0;
+}
+
+int
+staff_pwhash(struct db *db, const char *id, char hash[128], int *disabled)
+{
+	static const char sql[] = "SELECT pwhash, disabled FROM staff WHERE id = ?";
+	sqlite3_stmt	*st = db_prep(db, sql);
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return -1;
+	snprintf(hash, 128, "%s", db_col(st, 0));
+	if (disabled != NULL)
+		*disabled = sqlite3_column_int(st, 1);
+	return 0;
+}
+
+/* ---- logins and the tokens that resume them ---- */
+
+/* Count a wrong password; lock the account after LOGIN_MAX_FAILS. */
+static int
+staff_login_failed(struct db *db, const char *id, int64_t failed, int *flags,
+    struct perr *err)
+{
+	static const char upd[] =
+	    "UPDATE staff SET failed = ?, locked_until = ? WHERE id = ?";
+	sqlite3_stmt	*st = db_prep(db, upd);
+	int		 lock = failed + 1 >= LOGIN_MAX_FAILS;
+
+	*flags = STAFF_LOGIN_COUNTED;
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, lock ? 0 : failed + 1);
+		sqlite3_bind_int64(st, 2, lock ? clock_now() + LOGIN_LOCK_SECS : 0);
+		db_bind_text(st, 3, id);
+		db_step_done(db, st);
+	}
+	if (lock) {
+		*flags |= STAFF_LOGIN_LOCKED;
+		log_warn("staff %s locked after %d failed logins", id,
+		    LOGIN_MAX_FAILS);
+		return perr_set(err, ERR_LOCKED, NULL,
+		    "too many failed logins: account locked for 15 minutes");
+	}
+	return perr_set(err, ERR_UNAUTHENTICATED, "password",
+	    "wrong staff id or password (%d attempts left)",
+	    (int)(LOGIN_MAX_FAILS - failed - 1));
+}
+
+int
+staff_login(struct db *db, const char *id, int known, int ok,
+    struct staff *who, int *flags, struct perr *err)
+{
+	static const char sql[] =
+	    "SELECT name, role, branch, disabled, failed, locked_until "
+	    "FROM staff WHERE id = ?";
+	static const char done[] =
+	    "UPDATE staff SET failed = 0, locked_until = 0, last_login = ? "
+	    "WHERE id = ?";
+	sqlite3_stmt	*st = db_prep(db, sql);
+	int64_t		 locked, now = clock_now();
+
+	*flags = 0;
+	db_bind_text(st, 1, id);
+	if (!known || st == NULL || sqlite3_step(st) != SQLITE_ROW ||
+	    sqlite3_column_int(st, 3))
+		return perr_set(err, ERR_UNAUTHENTICATED, "password",
+		    "wrong staff id or password");
+	if ((locked = sqlite3_column_int64(st, 5)) > now)
+		return perr_set(err, ERR_LOCKED, NULL,
+		    "account locked for %lld more minutes",
+		    (long long)((locked - now + 59) / 60));
+	if (!ok)
+		return staff_login_failed(db, id, sqlite3_column_int64(st, 4),
+		    flags, err);
+	memset(who, 0, sizeof *who);
+	snprintf(who->id, sizeof who->id, "%s", id);
+	snprintf(who->name, sizeof who->name, "%s", db_col(st, 0));
+	who->role = role_parse(db_col(st, 1));
+	snprintf(who->branch, sizeof who->branch, "%s", db_col(st, 2));
+	if ((st = db_prep(db, done)) != NULL) {
+		sqlite3_bind_int64(st, 1, now);
+		db_bind_text(st, 2, id);
+		db_step_done(db, st);
+	}
+	who->last_login = now;
+	return 0;
+}
+
+/* Tokens are stored as their BLAKE2b hash: a stolen database resumes nothing. */
+static void
+token_hash(const char *token, uint8_t out[32])
+{
+	crypto_generichash(out, 32, (const uint8_t *)token, strlen(token),
+	    NULL, 0);
+}
+
+int64_t
+staff_token_create(struct db *db, const char *staff, int64_t device,
+    char *token, int64_t *expires)
+{
+	static const char ins[] =
+	    "INSERT INTO staff_token (hash, staff, device, created, expires) "
+	    "VALUES (?, ?, ?, ?, ?)";
+	uint8_t		 raw[STAFF_TOKEN_LEN / 2], h[32];
+	sqlite3_stmt	*st;
+	int64_t		 now = clock_now();
+
+	randombytes_buf(raw, sizeof raw);
+	hex_encode(raw, sizeof raw, token);
+	sodium_memzero(raw, sizeof raw);
+	token_hash(token, h);
+	*expires = now + TOKEN_TTL;
+	if ((st = db_prep(db, ins)) == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
+	db_bind_text(st, 2, staff);
+	sqlite3_bind_int64(st, 3, device);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, *expires);
+	if (db_step_done(db, st) != 0)
+		return -1;
+	return db_last_id(db);
+}
+
+int
+staff_token_resume(struct db *db, const char *token, int64_t device,
+    struct staff *who, int64_t *id, struct perr *err)
+{
+	static const char sql[] =
+	    "SELECT t.id, s.id, s.name, s.role, s.branch FROM staff_token t "
+	    "JOIN staff s ON s.id = t.staff WHERE t.hash = ? AND t.device = ? "
+	    "AND t.expires > ? AND s.disabled = 0";
+	static const char touch[] =
+	    "UPDATE staff_token SET expires = ? WHERE id = ?";
+	uint8_t		 h[32];
+	sqlite3_stmt	*st = db_prep(db, sql);
+
+	token_hash(token, h);
+	if (st != NULL) {
+		sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, device);
+		sqlite3_bind_int64(st, 3, clock_now());
+	}
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+		return perr_set(err, ERR_UNAUTHENTICATED, "token",
+		    "session expired: log in again");
+	memset(who, 0, sizeof *who);
+	*id = sqlite3_column_int64(st, 0);
+	snprintf(who->id, sizeof who->id, "%s", db_col(st, 1));
+	snprintf(who->name, sizeof who->name, "%s", db_col(st, 2));
+	who->role = role_parse(db_col(st, 3));
+	snprintf(who->branch, sizeof who->branch, "%s", db_col(st, 4));
+	/* Best effort, as it always was: a failed touch only ends it sooner. */
+	if ((st = db_prep(db, touch)) != NULL) {
+		sqlite3_bind_int64(st, 1, clock_now() + TOKEN_TTL);
+		sqlite3_bind_int64(st, 2, *id);
+		db_step_done(db, st);
+	}
+	return 0;
+}
+
+int
+staff_token_drop(struct db *db, int64_t id)
+{
+	static const char sql[] = "DELETE FROM staff_token WHERE id = ?";
+	sqlite3_stmt	*st;
+
+	if ((st = db_prep(db, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return db_step_done(db, st);
 }
