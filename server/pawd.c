@@ -67,17 +67,11 @@ read_secret(const char *prompt)
 static struct db *
 open_db(const char *dir)
 {
-	struct server	 srv;
+	struct db	*db = server_db_open(dir);
 
-	if (server_init(&srv, dir) != 0)
+	if (db == NULL)
 		exit(1);
-	/* Only the database is wanted: drop the rest. */
-	worker_free(srv.worker);
-	loop_free(srv.loop);
-	close(srv.sig_pipe[0]);
-	close(srv.sig_pipe[1]);
-	free(srv.dir);
-	return srv.db;
+	return db;
 }
 
 static int

@@ -226,6 +226,8 @@ struct server {
 	int64_t		 started;
 };
 
+/* The data directory's database, migrated; NULL (logged) on error. */
+struct db	*server_db_open(const char *dir);
 int		 server_init(struct server *, const char *dir);
 int		 server_listen(struct server *, const char *hostport);
 int		 server_serve_stdio(struct server *);

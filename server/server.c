@@ -163,10 +163,30 @@ server_schema_dir(void)
 	return xstrdup("/usr/share/pawprint/schema");
 }
 
+struct db *
+server_db_open(const char *dir)
+{
+	char		*path = xasprintf("%s/paw.db", dir), *err = NULL, *schema;
+	struct db	*db = db_open(path, &err);
+
+	free(path);
+	if (db == NULL) {
+		log_error("%s", err);
+		free(err);
+		return NULL;
+	}
+	schema = server_schema_dir();
+	if (migrate_run(db, schema) != 0) {
+		db_close(db);
+		db = NULL;
+	}
+	free(schema);
+	return db;
+}
+
 int
 server_init(struct server *srv, const char *dir)
 {
-	char		*path, *err = NULL, *schema;
 	struct rlimit	 rl;
 
 	memset(srv, 0, sizeof *srv);
@@ -178,20 +198,9 @@ server_init(struct server *srv, const char *dir)
 		log_error("%s/server.key: cannot read (run pawd init)", dir);
 		return -1;
 	}
-	path = xasprintf("%s/paw.db", dir);
-	srv->db = db_open(path, &err);
-	srv->db_path = path;
-	if (srv->db == NULL) {
-		log_error("%s", err);
-		free(err);
+	srv->db_path = xasprintf("%s/paw.db", dir);
+	if ((srv->db = server_db_open(dir)) == NULL)
 		return -1;
-	}
-	schema = server_schema_dir();
-	if (migrate_run(srv->db, schema) != 0) {
-		free(schema);
-		return -1;
-	}
-	free(schema);
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
