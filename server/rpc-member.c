@@ -80,49 +80,58 @@ pack_counts(msgpack_packer *pk, const struct member_counts *c)
 
 /* The whole profile: the member, unmasked, with pets, feedback, counts. */
 static void
-pack_profile(struct req *req, int64_t id)
+pack_member(struct req *req, const struct member *m)
 {
 	msgpack_packer		*pk = &req->pk;
-	struct member		 m;
+	int64_t			 id = m->id;
 	struct member_counts	 counts;
-	struct perr		 err;
 	struct collect		 pets, fb;
 
-	if (member_get(req->db, id, NULL, &m, &err) != 0) {
-		rpc_fail_perr(req, &err);
-		return;
-	}
 	member_counts(req->db, id, &counts);
 	collect_init(&pets);
 	pet_list(req->db, id, add_pet, &pets);
 	collect_init(&fb);
 	feedback_list(req->db, id, PROFILE_FEEDBACK, add_feedback, &fb);
 	msgpack_pack_map(pk, PROFILE_KEYS);
-	mp_pack_kint(pk, "id", m.id);
-	mp_pack_kstr(pk, "card_no", m.card_no);
-	mp_pack_kstr(pk, "name", m.name);
-	mp_pack_kstr(pk, "phone", m.phone);
-	mp_pack_kstr_or_nil(pk, "birthday", m.birthday[0] ? m.birthday : NULL);
-	mp_pack_kstr(pk, "address", m.address);
-	mp_pack_kstr(pk, "gender", m.gender);
-	mp_pack_kstr(pk, "branch", m.branch);
-	mp_pack_kbool(pk, "consent", m.consent);
+	mp_pack_kint(pk, "id", m->id);
+	mp_pack_kstr(pk, "card_no", m->card_no);
+	mp_pack_kstr(pk, "name", m->name);
+	mp_pack_kstr(pk, "phone", m->phone);
+	mp_pack_kstr_or_nil(pk, "birthday", m->birthday[0] ? m->birthday : NULL);
+	mp_pack_kstr(pk, "address", m->address);
+	mp_pack_kstr(pk, "gender", m->gender);
+	mp_pack_kstr(pk, "branch", m->branch);
+	mp_pack_kbool(pk, "consent", m->consent);
 	mp_pack_str(pk, "tags");
-	pack_tags(pk, m.tags);
-	mp_pack_kstr(pk, "note", m.note);
-	mp_pack_kstr(pk, "referral_code", m.referral_code);
-	if (m.referred_by > 0)
-		mp_pack_kint(pk, "referred_by", m.referred_by);
+	pack_tags(pk, m->tags);
+	mp_pack_kstr(pk, "note", m->note);
+	mp_pack_kstr(pk, "referral_code", m->referral_code);
+	if (m->referred_by > 0)
+		mp_pack_kint(pk, "referred_by", m->referred_by);
 	else
 		mp_pack_knil(pk, "referred_by");
-	mp_pack_kbool(pk, "archived", m.archived != 0);
+	mp_pack_kbool(pk, "archived", m->archived != 0);
 	mp_pack_kstr_or_nil(pk, "archive_reason",
-	    m.archived ? m.archive_reason : NULL);
-	mp_pack_kint(pk, "created", m.created);
-	mp_pack_kint(pk, "updated", m.updated);
+	    m->archived ? m->archive_reason : NULL);
+	mp_pack_kint(pk, "created", m->created);
+	mp_pack_kint(pk, "updated", m->updated);
 	collect_put(pk, "pets", &pets);
 	collect_put(pk, "feedback", &fb);
 	pack_counts(pk, &counts);
+}
+
+/* The profile of member id, read afresh (after a write). */
+static void
+pack_profile(struct req *req, int64_t id)
+{
+	struct member	m;
+	struct perr	err;
+
+	if (member_get(req->db, id, NULL, &m, &err) != 0) {
+		rpc_fail_perr(req, &err);
+		return;
+	}
+	pack_member(req, &m);
 }
 
 /* Read the member fields of params; tags becomes JSON text (*tags, freed
@@ -205,7 +214,7 @@ rpc_member_get(struct req *req)
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	pack_profile(req, m.id);
+	pack_member(req, &m);
 }
 
 void
