@@ -62,7 +62,9 @@ worker_thread(void *arg)
 		pthread_mutex_lock(&w->lock);
 		j->next = w->finished;
 		w->finished = j;
-		while (write(w->pipe[1], &c, 1) == -1 && errno == EINTR)
+		/* The loop takes the whole list: wake it once per batch. */
+		while (j->next == NULL && write(w->pipe[1], &c, 1) == -1 &&
+		    errno == EINTR)
 			;
 	}
 	pthread_mutex_unlock(&w->lock);
