@@ -380,6 +380,7 @@ ui_msg(struct ui *ui, int err, const char *fmt, ...)
 	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
 	va_end(ap);
 	ui->msg_err = err;
+	ui->msg_conn = 0;
 	ui->dirty = 1;
 }
 
@@ -505,6 +506,43 @@ ui_logged_in(struct ui *ui, json_t *who)
 	ui->msg[0] = '\0';
 }
 
+/* ---- the connection, said plainly ---- */
+
+/* What stops a connection for a while; the client keeps trying. */
+static const char *const down_causes[DOWN__COUNT] = {
+	[DOWN_REFUSED] = N_("connection refused (is pawd running?)"),
+	[DOWN_UNREACHABLE] = N_("network or host unreachable"),
+	[DOWN_TIMEOUT] = N_("no answer in time"),
+	[DOWN_NO_HOST] = N_("unknown host name"),
+	[DOWN_CLOSED] = N_("the server closed the connection"),
+	[DOWN_BUSY] = N_("the server is busy or shutting down"),
+	[DOWN_PROTOCOL] = N_("the server does not speak this client's protocol"),
+	[DOWN_SSH] = N_("the ssh command failed"),
+	[DOWN_NO_SERVER] = N_("no server set: run paw enroll HOST:PORT CODE"),
+};
+
+static const char *
+ui_server_name(struct ui *ui)
+{
+	return ui->conf->ssh ? ui->conf->ssh : ui->conf->server ?
+	    ui->conf->server : "-";
+}
+
+/* The connection went down: say why, unless the clerk is told otherwise. */
+static void
+ui_conn_down(struct ui *ui)
+{
+	int		 d = client_down(ui->client);
+	const char	*cause = _("cannot connect");
+
+	if (ui->msg[0] != '\0' && !ui->msg_conn)
+		return;
+	if (down_causes[d] != NULL)
+		cause = _(down_causes[d]);
+	ui_msg(ui, 1, _("No connection to %s: %s"), ui_server_name(ui), cause);
+	ui->msg_conn = 1;
+}
+
 /* ---- status line, message line, key bar ---- */
 
 static const char *
@@ -533,8 +571,7 @@ static void
 ui_draw_status(struct ui *ui, int w)
 {
 	char		 left[512];
-	const char	*server = ui->conf->ssh ? ui->conf->ssh :
-			    ui->conf->server ? ui->conf->server : "-";
+	const char	*server = ui_server_name(ui);
 	const char	*branch = ui->device_branch[0] ? ui->device_branch :
 			    ui->conf->branch ? ui->conf->branch : "-";
 	const char	*state = ui_state_text(ui);
@@ -719,6 +756,11 @@ ui_state_changed(int state, const char *detail, void *arg)
 
 	ui->state = state;
 	ui->dirty = 1;
+	if (state == CLIENT_DOWN)
+		ui_conn_down(ui);
+	if (state == CLIENT_UP && ui->msg_conn && detail != NULL &&
+	    strcmp(detail, "connected") == 0)
+		ui->msg[0] = '\0';	/* the trouble at start-up is over */
 	if (state == CLIENT_UP && detail != NULL &&
 	    strcmp(detail, "login_required") == 0 && ui->logged_in) {
 		ui->logged_in = 0;
@@ -730,8 +772,10 @@ ui_state_changed(int state, const char *detail, void *arg)
 			ui->relogin = 1;	/* when the call returns */
 	}
 	if (state == CLIENT_UP && detail != NULL &&
-	    strcmp(detail, "resumed") == 0)
+	    strcmp(detail, "resumed") == 0) {
 		ui_msg(ui, 0, "%s", _("Connection restored."));
+		ui->msg_conn = 1;
+	}
 	for (s = ui->top; s != NULL; s = s->below) {
 		if (s->ops->state != NULL)
 			s->ops->state(ui, s, state);
@@ -757,7 +801,6 @@ int
 ui_main(struct paw_conf *conf, const char *user)
 {
 	struct ui		 ui = { 0 };
-	struct client_err	 err;
 
 	if (!conf->have_key || !conf->have_server_key) {
 		fprintf(stderr, "%s\n", _("paw: this device is not enrolled: "
@@ -775,13 +818,9 @@ ui_main(struct paw_conf *conf, const char *user)
 	loop_add_fd(ui.loop, STDIN_FILENO, LOOP_READ, ui_stdin, &ui);
 	loop_set_before_sleep(ui.loop, ui_before_sleep, &ui);
 	ui_login_push(&ui, user, 0);
-	ui.busy_text = _("connecting…");
-	ui_draw(&ui);
-	if (client_connect(ui.client, &err) != 0)
-		ui_msg(&ui, 1, "%s: %s", client_err_text(&err), err.message);
-	ui.busy_text = NULL;
+	/* Connect on the loop: the login screen takes keys meanwhile. */
 	client_set_autoreconnect(ui.client, 1);
-	ui.dirty = 1;
+	ui_draw(&ui);
 	loop_run(ui.loop);
 	ui.quit = 1;
 	while (ui.top != NULL)
