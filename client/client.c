@@ -922,6 +922,12 @@ client_down(const struct client *c)
 	return c->state == CLIENT_DOWN ? c->down : DOWN_NONE;
 }
 
+const uint8_t *
+client_presented_key(const struct client *c)
+{
+	return c->presented;
+}
+
 /* Pack and send a request; the call is registered before sending. */
 static struct call *
 client_send(struct client *c, const char *method, json_t *params,

@@ -115,6 +115,8 @@ int		 paw_dial_tcp(const char *hostport, char **why);
 const char	*client_server_desc(const struct client *);
 /* Why the client is down (DOWN_NONE while connected or connecting). */
 int		 client_down(const struct client *);
+/* DOWN_KEY_MISMATCH: the key the server presented (32 bytes). */
+const uint8_t	*client_presented_key(const struct client *);
 
 /* call.c */
 int	call_main(struct paw_conf *, int argc, char **argv, const char *user);
