@@ -8,7 +8,9 @@
  * Dialing never blocks the loop: a name is looked up on a thread of its own,
  * the TCP connect is non-blocking and watched for writability, and every
  * step has a deadline, so the terminal keeps echoing keys while an unreachable HQ
- * swallows SYNs.
+ * swallows SYNs.  The loop also sends a keepalive (an empty transport
+ * message) when the channel has been quiet, well before the server's idle
+ * timeout.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +42,7 @@
 #define HANDSHAKE_TIMEOUT_MS	10000	/* hello to message 2 */
 #define SSH_TIMEOUT_MS		30000	/* ssh logs in, then the handshake */
 #define OPEN_WAIT_MS		2000	/* a call waits this for a handshake */
+#define KEEPALIVE_S		60	/* the server's default idle timeout: 600 */
 
 struct call {
 	uint32_t	 id;
@@ -70,6 +73,9 @@ struct client {
 	int			 autoreconnect;
 	uint64_t		 retry_timer;
 	int			 retry_ms;
+	int64_t			 keepalive_ms;	/* 0: never */
+	uint64_t		 keepalive_timer;
+	int64_t			 last_tx;
 	char			 reason[256];
 	char			 desc[200];
 	char			*token;
@@ -216,6 +222,34 @@ step_start(struct client *c, int64_t ms)
 	c->step_timer = loop_add_timer(c->loop, ms, step_timeout, c);
 }
 
+/* Send an empty transport message when nothing was sent for a while. */
+static void
+client_keepalive(void *arg)
+{
+	struct client	*c = arg;
+	int64_t		 quiet;
+
+	c->keepalive_timer = 0;
+	if (c->chan == NULL || chan_state(c->chan) != 1)
+		return;
+	quiet = clock_ms() - c->last_tx;
+	if (quiet >= c->keepalive_ms) {
+		chan_keepalive(c->chan);
+		c->last_tx = clock_ms();
+		quiet = 0;
+	}
+	c->keepalive_timer = loop_add_timer(c->loop, c->keepalive_ms - quiet,
+	    client_keepalive, c);
+}
+
+static void
+keepalive_stop(struct client *c)
+{
+	if (c->keepalive_timer != 0)
+		loop_del_timer(c->loop, c->keepalive_timer);
+	c->keepalive_timer = 0;
+}
+
 static void
 client_open(struct chan *ch, void *arg)
 {
@@ -226,6 +260,10 @@ client_open(struct chan *ch, void *arg)
 	c->retry_ms = 500;
 	c->reason[0] = '\0';
 	c->down = DOWN_NONE;
+	c->last_tx = clock_ms();
+	if (c->keepalive_ms > 0)
+		c->keepalive_timer = loop_add_timer(c->loop, c->keepalive_ms,
+		    client_keepalive, c);
 	if (c->token != NULL) {
 		p = json_pack("{s:s}", "token", c->token);
 		client_set_state(c, CLIENT_CONNECTING, "resuming");
@@ -304,6 +342,7 @@ client_closed(struct chan *ch, const char *reason, void *arg)
 	char		 pinned[65], got[65], buf[256];
 
 	step_stop(c);
+	keepalive_stop(c);
 	c->down = client_reason_down(c, ch, reason);
 	if (c->down == DOWN_KEY_MISMATCH) {
 		memcpy(c->presented, chan_remote_key(ch), 32);
@@ -830,6 +869,22 @@ client_schedule(struct client *c)
 		c->retry_ms *= 2;
 }
 
+/* PAW_KEEPALIVE=SECONDS (0: never) shortens the keepalive for tests. */
+static int64_t
+keepalive_ms(void)
+{
+	const char	*env = getenv("PAW_KEEPALIVE");
+	char		*end;
+	long		 s;
+
+	if (env == NULL || *env == '\0')
+		return KEEPALIVE_S * 1000;
+	s = strtol(env, &end, 10);
+	if (*end != '\0' || s < 0 || s > 86400)
+		return KEEPALIVE_S * 1000;
+	return (int64_t)s * 1000;
+}
+
 struct client *
 client_create(struct loop *loop, struct paw_conf *conf)
 {
@@ -841,6 +896,7 @@ client_create(struct loop *loop, struct paw_conf *conf)
 	c->next_id = 1;
 	c->retry_ms = 500;
 	c->lookup_fd = c->dial_fd = -1;
+	c->keepalive_ms = keepalive_ms();
 	hex_encode(conf->server_key, 32, hex);
 	snprintf(c->desc, sizeof c->desc, "%s (key %.16s...)",
 	    conf->ssh ? conf->ssh : conf->server ? conf->server : "?", hex);
@@ -856,6 +912,7 @@ client_free(struct client *c)
 		loop_del_timer(c->loop, c->retry_timer);
 	if (c->reap_timer)
 		loop_del_timer(c->loop, c->reap_timer);
+	keepalive_stop(c);
 	dial_stop(c);
 	c->autoreconnect = 0;
 	if (c->chan != NULL) {
@@ -962,6 +1019,7 @@ client_send(struct client *c, const char *method, json_t *params,
 		return NULL;
 	}
 	msgpack_sbuffer_destroy(&sb);
+	c->last_tx = clock_ms();
 	k->next = c->calls;
 	c->calls = k;
 	return k;
