@@ -6,8 +6,9 @@
  * the staff session with its token, so the terminal never loses a form.
  *
  * Dialing never blocks the loop: a name is looked up on a thread of its own,
- * the TCP connect is non-blocking and watched for writability, and every
- * step has a deadline, so the terminal keeps echoing keys while an unreachable HQ
+ * the TCP connect is non-blocking and watched for writability, the ssh
+ * child's standard error is a pipe read by the loop, and every step has a
+ * deadline, so the terminal keeps echoing keys while an unreachable HQ
  * swallows SYNs.  The loop also sends a keepalive (an empty transport
  * message) when the channel has been quiet, well before the server's idle
  * timeout.
@@ -34,6 +35,7 @@
 #include "hex.h"
 #include "mpjson.h"
 #include "paw.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define CALL_TIMEOUT_MS		30000
@@ -62,6 +64,10 @@ struct client {
 	struct chan		*dead;		/* freed on the next turn */
 	uint64_t		 reap_timer;
 	pid_t			 ssh_pid;
+	int			 ssh_err;	/* ssh's stderr pipe, or -1 */
+	char			 ssh_line[256];	/* its last line */
+	char			 ssh_part[256];	/* the line it is writing */
+	size_t			 ssh_partlen;
 	int			 lookup_fd;	/* name lookup under way, or -1 */
 	int			 dial_fd;	/* TCP connect under way, or -1 */
 	struct addrinfo		*addrs;		/* the server's addresses */
@@ -260,6 +266,7 @@ client_open(struct chan *ch, void *arg)
 	c->retry_ms = 500;
 	c->reason[0] = '\0';
 	c->down = DOWN_NONE;
+	c->ssh_line[0] = '\0';	/* what ssh said while logging in is past */
 	c->last_tx = clock_ms();
 	if (c->keepalive_ms > 0)
 		c->keepalive_timer = loop_add_timer(c->loop, c->keepalive_ms,
@@ -316,9 +323,67 @@ client_reason_down(struct client *c, struct chan *ch, const char *reason)
 		return DOWN_BUSY;
 	for (i = 0; i < sizeof closed / sizeof closed[0]; i++) {
 		if (strcmp(reason, closed[i]) == 0)
-			return DOWN_CLOSED;
+			return c->ssh_line[0] != '\0' ? DOWN_SSH : DOWN_CLOSED;
 	}
 	return DOWN_PROTOCOL;
+}
+
+/* Keep the line ssh finished, made safe to draw: no control characters. */
+static void
+ssh_keep_line(struct client *c)
+{
+	size_t	i, n = c->ssh_partlen;
+	int	valid = utf8_valid(c->ssh_part, n);
+
+	c->ssh_partlen = 0;
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		unsigned char	ch = (unsigned char)c->ssh_part[i];
+
+		c->ssh_line[i] = ch < ' ' || ch == 0x7f || (!valid && ch >= 0x80) ?
+		    '?' : (char)ch;
+	}
+	c->ssh_line[n] = '\0';
+}
+
+/* Read what ssh wrote on stderr, keeping its last non-empty line. */
+static void
+ssh_stderr_read(struct client *c)
+{
+	char	buf[512], *p;
+	ssize_t	n;
+
+	if (c->ssh_err < 0)
+		return;
+	for (;;) {
+		n = read(c->ssh_err, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0)
+			break;
+		for (p = buf; p < buf + n; p++) {
+			if (*p != '\n' && *p != '\r') {
+				if (c->ssh_partlen < sizeof c->ssh_part - 1)
+					c->ssh_part[c->ssh_partlen++] = *p;
+				continue;
+			}
+			ssh_keep_line(c);
+		}
+	}
+	/* End of file: ssh is gone; a last line without a newline counts. */
+	ssh_keep_line(c);
+	loop_del_fd(c->loop, c->ssh_err);
+	close(c->ssh_err);
+	c->ssh_err = -1;
+}
+
+static void
+ssh_stderr_io(int fd, int events, void *arg)
+{
+	ssh_stderr_read(arg);
 }
 
 static void	client_reap_ssh(struct client *);
@@ -343,6 +408,7 @@ client_closed(struct chan *ch, const char *reason, void *arg)
 
 	step_stop(c);
 	keepalive_stop(c);
+	ssh_stderr_read(c);	/* what ssh said before it closed the pipe */
 	c->down = client_reason_down(c, ch, reason);
 	if (c->down == DOWN_KEY_MISMATCH) {
 		memcpy(c->presented, chan_remote_key(ch), 32);
@@ -353,7 +419,9 @@ client_closed(struct chan *ch, const char *reason, void *arg)
 		snprintf(c->reason, sizeof c->reason, "server key mismatch: "
 		    "this device pinned %s but the server presented %s; "
 		    "refusing to continue", pinned, got);
-	} else if (c->reason[0] == '\0' || strcmp(reason, "peer closed") != 0)
+	} else if (c->down == DOWN_SSH && c->reason[0] == '\0')
+		snprintf(c->reason, sizeof c->reason, "%s", c->ssh_line);
+	else if (c->reason[0] == '\0' || strcmp(reason, "peer closed") != 0)
 		snprintf(c->reason, sizeof c->reason, "%s",
 		    client_reason_text(ch, reason, buf, sizeof buf));
 	c->dead = c->chan;
@@ -744,26 +812,34 @@ dial_tcp(struct client *c)
 	step_start(c, LOOKUP_TIMEOUT_MS);
 }
 
-/* Run `ssh [USER@]HOST pawd serve --stdio` ($PAW_SSH replaces ssh). */
+/*
+ * Run `ssh [USER@]HOST pawd serve --stdio` ($PAW_SSH replaces ssh), its
+ * standard error on a pipe the loop reads: never on the terminal.
+ */
 static void
 dial_ssh(struct client *c)
 {
-	int		 to[2] = { -1, -1 }, from[2] = { -1, -1 }, i;
+	int		 to[2] = { -1, -1 }, from[2] = { -1, -1 };
+	int		 errp[2] = { -1, -1 }, i;
 	const char	*ssh = getenv("PAW_SSH");
+	const char	*prog = ssh ? ssh : "ssh";
 	const char	*cmd = c->conf->ssh_command ? c->conf->ssh_command :
 			    "pawd serve /var/lib/pawprint --stdio";
 	char		 why[256];
 	pid_t		 pid = -1;
 
-	if (pipe2(to, O_CLOEXEC) == -1 || pipe2(from, O_CLOEXEC) == -1)
+	if (pipe2(to, O_CLOEXEC) == -1 || pipe2(from, O_CLOEXEC) == -1 ||
+	    pipe2(errp, O_CLOEXEC) == -1)
 		snprintf(why, sizeof why, "pipe: %s", strerror(errno));
 	else if ((pid = fork()) == -1)
 		snprintf(why, sizeof why, "fork: %s", strerror(errno));
 	if (pid == 0) {
 		dup2(to[0], 0);
 		dup2(from[1], 1);
-		execlp(ssh ? ssh : "ssh", ssh ? ssh : "ssh", "-T", "-o",
-		    "BatchMode=yes", c->conf->ssh, cmd, (char *)NULL);
+		dup2(errp[1], 2);
+		execlp(prog, prog, "-T", "-o", "BatchMode=yes", c->conf->ssh,
+		    cmd, (char *)NULL);
+		dprintf(2, "%s: %s\n", prog, strerror(errno));
 		_exit(127);
 	}
 	if (pid == -1) {
@@ -772,21 +848,32 @@ dial_ssh(struct client *c)
 				close(to[i]);
 			if (from[i] >= 0)
 				close(from[i]);
+			if (errp[i] >= 0)
+				close(errp[i]);
 		}
 		dial_fail(c, DOWN_SSH, why);
 		return;
 	}
 	close(to[0]);
 	close(from[1]);
+	close(errp[1]);
 	fcntl(to[1], F_SETFL, O_NONBLOCK);
 	fcntl(from[0], F_SETFL, O_NONBLOCK);
+	fcntl(errp[0], F_SETFL, O_NONBLOCK);
 	c->ssh_pid = pid;
+	c->ssh_err = errp[0];
+	loop_add_fd(c->loop, c->ssh_err, LOOP_READ, ssh_stderr_io, c);
 	dial_chan(c, from[0], to[1], SSH_TIMEOUT_MS);
 }
 
 static void
 client_reap_ssh(struct client *c)
 {
+	if (c->ssh_err >= 0) {
+		loop_del_fd(c->loop, c->ssh_err);
+		close(c->ssh_err);
+		c->ssh_err = -1;
+	}
 	if (c->ssh_pid > 0) {
 		kill(c->ssh_pid, SIGTERM);
 		waitpid(c->ssh_pid, NULL, 0);
@@ -827,6 +914,8 @@ client_dial(struct client *c)
 	dial_stop(c);
 	c->down = DOWN_NONE;
 	c->reason[0] = '\0';
+	c->ssh_line[0] = '\0';
+	c->ssh_partlen = 0;
 	if (c->conf->ssh == NULL && c->conf->server == NULL) {
 		dial_fail(c, DOWN_NO_SERVER,
 		    "no server: run `paw enroll HOST:PORT CODE` first");
@@ -891,11 +980,13 @@ client_create(struct loop *loop, struct paw_conf *conf)
 	struct client	*c = xcalloc(1, sizeof *c);
 	char		 hex[65];
 
+	/* A write to a dead ssh pipe or reset socket is an error, not death. */
+	signal(SIGPIPE, SIG_IGN);
 	c->loop = loop;
 	c->conf = conf;
 	c->next_id = 1;
 	c->retry_ms = 500;
-	c->lookup_fd = c->dial_fd = -1;
+	c->ssh_err = c->lookup_fd = c->dial_fd = -1;
 	c->keepalive_ms = keepalive_ms();
 	hex_encode(conf->server_key, 32, hex);
 	snprintf(c->desc, sizeof c->desc, "%s (key %.16s...)",
@@ -977,6 +1068,12 @@ int
 client_down(const struct client *c)
 {
 	return c->state == CLIENT_DOWN ? c->down : DOWN_NONE;
+}
+
+const char *
+client_down_detail(const struct client *c)
+{
+	return c->down == DOWN_SSH ? c->ssh_line : "";
 }
 
 const uint8_t *

@@ -52,7 +52,7 @@ enum client_down {
 	DOWN_CLOSED,		/* the server closed the connection */
 	DOWN_BUSY,		/* the server is busy or shutting down */
 	DOWN_PROTOCOL,		/* not a Pawprint server, or another version */
-	DOWN_SSH,		/* the ssh command could not be run */
+	DOWN_SSH,		/* ssh failed; client_down_detail() has its words */
 	DOWN_NO_SERVER,		/* no server configured */
 	DOWN_UNKNOWN_DEVICE,	/* the server does not know this device */
 	DOWN_REVOKED,		/* HQ revoked this device */
@@ -115,6 +115,8 @@ int		 paw_dial_tcp(const char *hostport, char **why);
 const char	*client_server_desc(const struct client *);
 /* Why the client is down (DOWN_NONE while connected or connecting). */
 int		 client_down(const struct client *);
+/* Words that go with it: the last line ssh wrote on stderr, or "". */
+const char	*client_down_detail(const struct client *);
 /* DOWN_KEY_MISMATCH: the key the server presented (32 bytes). */
 const uint8_t	*client_presented_key(const struct client *);
 

@@ -728,9 +728,16 @@ ui_conn_down(struct ui *ui)
 	}
 	if (ui->msg[0] != '\0' && !ui->msg_conn)
 		return;
-	if (down_causes[d] != NULL)
-		cause = _(down_causes[d]);
-	ui_msg(ui, 1, _("No connection to %s: %s"), ui_server_name(ui), cause);
+	if (d == DOWN_SSH && *client_down_detail(ui->client) != '\0')
+		/* ssh's own words name the host and fit the line better. */
+		ui_msg(ui, 1, _("No connection: %s"),
+		    client_down_detail(ui->client));
+	else {
+		if (down_causes[d] != NULL)
+			cause = _(down_causes[d]);
+		ui_msg(ui, 1, _("No connection to %s: %s"), ui_server_name(ui),
+		    cause);
+	}
 	ui->msg_conn = 1;
 }
 
