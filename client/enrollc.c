@@ -115,11 +115,10 @@ enroll_code(struct paw_conf *conf, const char *hostport, const char *code)
 	struct enrolling	 e = { 0 };
 	struct loop		*loop = loop_create();
 	struct chan		*ch;
-	char			*why = NULL, host[64] = "";
+	char			*why = NULL;
 	int64_t			 deadline = clock_ms() + 15000;
 	int			 fd;
 	msgpack_sbuffer		 sb;
-	msgpack_packer		 pk;
 
 	if (enroll_code_parse(code, key, s) != 0) {
 		fprintf(stderr, _("paw: that is not a valid enrollment code\n"));
@@ -140,13 +139,7 @@ enroll_code(struct paw_conf *conf, const char *hostport, const char *code)
 		noise_keypair(conf->key, pub);
 		conf->have_key = 1;
 	}
-	gethostname(host, sizeof host - 1);
-	msgpack_sbuffer_init(&sb);
-	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	msgpack_pack_map(&pk, 3);
-	mp_pack_kint(&pk, "v", 1);
-	mp_pack_kstr(&pk, "client", "paw/" PAW_VERSION);
-	mp_pack_kstr(&pk, "host", host);
+	client_hello_payload(&sb);
 	ch = chan_connect(loop, fd, fd, conf->key, key, CHAN_ENROLL, code_id,
 	    psk, (uint8_t *)sb.data, sb.size, &enroll_cb, &e);
 	msgpack_sbuffer_destroy(&sb);

@@ -39,6 +39,28 @@ int	conf_save(const struct paw_conf *, char **err);
 #define CLIENT_CONNECTING	1
 #define CLIENT_UP		2
 
+/*
+ * Why the client is not connected (client_down()).  From DOWN_UNKNOWN_DEVICE
+ * on the cause is final: retrying cannot help, so the client stops.
+ */
+enum client_down {
+	DOWN_NONE = 0,
+	DOWN_REFUSED,		/* nothing listens at the server's address */
+	DOWN_UNREACHABLE,	/* no route, network down, other connect errors */
+	DOWN_TIMEOUT,		/* no answer in time (connect or handshake) */
+	DOWN_NO_HOST,		/* the server's name does not resolve */
+	DOWN_CLOSED,		/* the server closed the connection */
+	DOWN_BUSY,		/* the server is busy or shutting down */
+	DOWN_PROTOCOL,		/* not a Pawprint server, or another version */
+	DOWN_SSH,		/* ssh failed; client_down_detail() has its words */
+	DOWN_NO_SERVER,		/* no server configured */
+	DOWN_UNKNOWN_DEVICE,	/* the server does not know this device */
+	DOWN_REVOKED,		/* HQ revoked this device */
+	DOWN_KEY_MISMATCH,	/* the server presented another key than pinned */
+	DOWN__COUNT
+};
+#define DOWN_FINAL(d)	((d) >= DOWN_UNKNOWN_DEVICE)
+
 struct client;
 struct client_err {
 	enum err_code	 code;
@@ -51,9 +73,17 @@ typedef void	client_state_cb(int state, const char *detail, void *arg);
 
 struct client	*client_create(struct loop *, struct paw_conf *);
 void		 client_free(struct client *);
-/* Connect and wait for the handshake.  0, or -1 with err filled. */
+/*
+ * Connect and wait for the handshake (for scripts: the loop runs, but this
+ * returns only when connected or failed).  0, or -1 with err filled.
+ */
 int		 client_connect(struct client *, struct client_err *);
-/* Reconnect by itself after a drop (the terminal UI turns this on). */
+/*
+ * Reconnect by itself after a drop (the terminal UI turns this on); when
+ * turned on while down, start connecting at once without waiting.  Every
+ * step (name lookup, TCP connect, ssh, handshake) runs on the loop with a
+ * deadline.  A final cause (DOWN_FINAL) stops it.
+ */
 void		 client_set_autoreconnect(struct client *, int);
 void		 client_on_state(struct client *, client_state_cb *, void *);
 int		 client_state(const struct client *);
@@ -77,10 +107,18 @@ void		 client_cancel(struct client *, uint32_t id);
 json_t		*client_login(struct client *, const char *staff,
 		    const char *password, struct client_err *);
 void		 client_logout(struct client *);
+/* Message 1's payload {v, client, host} into sb (initialised here). */
+void		 client_hello_payload(msgpack_sbuffer *);
 /* Connect to HOST:PORT; the socket, or -1 with *why (caller frees). */
 int		 paw_dial_tcp(const char *hostport, char **why);
 /* Server key fingerprint / pinned key mismatch text for messages. */
 const char	*client_server_desc(const struct client *);
+/* Why the client is down (DOWN_NONE while connected or connecting). */
+int		 client_down(const struct client *);
+/* Words that go with it: the last line ssh wrote on stderr, or "". */
+const char	*client_down_detail(const struct client *);
+/* DOWN_KEY_MISMATCH: the key the server presented (32 bytes). */
+const uint8_t	*client_presented_key(const struct client *);
 
 /* call.c */
 int	call_main(struct paw_conf *, int argc, char **argv, const char *user);

@@ -380,6 +380,7 @@ ui_msg(struct ui *ui, int err, const char *fmt, ...)
 	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
 	va_end(ap);
 	ui->msg_err = err;
+	ui->msg_conn = 0;
 	ui->dirty = 1;
 }
 
@@ -505,6 +506,241 @@ ui_logged_in(struct ui *ui, json_t *who)
 	ui->msg[0] = '\0';
 }
 
+/* ---- the connection, said plainly ---- */
+
+/* What stops a connection for a while; the client keeps trying. */
+static const char *const down_causes[DOWN__COUNT] = {
+	[DOWN_REFUSED] = N_("connection refused (is pawd running?)"),
+	[DOWN_UNREACHABLE] = N_("network or host unreachable"),
+	[DOWN_TIMEOUT] = N_("no answer in time"),
+	[DOWN_NO_HOST] = N_("unknown host name"),
+	[DOWN_CLOSED] = N_("the server closed the connection"),
+	[DOWN_BUSY] = N_("the server is busy or shutting down"),
+	[DOWN_PROTOCOL] = N_("the server does not speak this client's protocol"),
+	[DOWN_SSH] = N_("the ssh command failed"),
+	[DOWN_NO_SERVER] = N_("no server set: run paw enroll HOST:PORT CODE"),
+};
+
+/* What stops it for good: a box once, then the status and message lines. */
+struct conn_alert {
+	const char	*title;		/* N_() */
+	const char	*text;		/* N_(): what happened, what to do */
+	const char	*status;	/* N_(): the status line, short */
+	const char	*line;		/* N_(): the message line */
+};
+
+static const struct conn_alert conn_alerts[DOWN__COUNT] = {
+	[DOWN_REVOKED] = {
+	    N_("This device has been revoked"),
+	    N_("HQ has revoked this device: the server refuses it, so it "
+	    "stays offline and does not try again.\n\nAsk HQ to enroll it "
+	    "again: HQ makes a new code (pawd enroll) and you run paw enroll "
+	    "HOST:PORT CODE on this machine."),
+	    N_("device revoked"),
+	    N_("This device has been revoked: ask HQ to enroll it again "
+	    "(paw enroll)."),
+	},
+	[DOWN_UNKNOWN_DEVICE] = {
+	    N_("This device is not enrolled"),
+	    N_("The server does not know this device's key, so it refuses "
+	    "the connection; the client does not try again.\n\nAsk HQ to "
+	    "enroll this device: HQ makes a code (pawd enroll) and you run "
+	    "paw enroll HOST:PORT CODE on this machine."),
+	    N_("device not enrolled"),
+	    N_("The server does not know this device: ask HQ to enroll it "
+	    "(paw enroll)."),
+	},
+	[DOWN_KEY_MISMATCH] = {
+	    N_("Server key mismatch"),
+	    N_("The server presented another key than the one this device "
+	    "pinned when it was enrolled:"),
+	    N_("wrong server key"),
+	    N_("Server key mismatch: not connecting. Call HQ before you log "
+	    "in."),
+	},
+};
+
+static const char *
+ui_server_name(struct ui *ui)
+{
+	return ui->conf->ssh ? ui->conf->ssh : ui->conf->server ?
+	    ui->conf->server : "-";
+}
+
+/* A key's short fingerprint: its first 32 hex digits, in groups of four. */
+static void
+key_fingerprint(const uint8_t key[32], char *buf)
+{
+	static const char	hex[] = "0123456789abcdef";
+	int			i;
+
+	for (i = 0; i < 16; i++) {
+		*buf++ = hex[key[i] >> 4];
+		*buf++ = hex[key[i] & 0xf];
+		if (i % 2 == 1)
+			*buf++ = i < 15 ? ' ' : '\0';
+	}
+}
+
+/* Append label, padded to width columns, and a fingerprint as one line. */
+static void
+key_line(char *buf, size_t len, const char *label, int width,
+    const uint8_t key[32])
+{
+	char	fp[40];
+	size_t	n = strlen(buf);
+	int	pad = width - utf8_width(label);
+
+	key_fingerprint(key, fp);
+	snprintf(buf + n, len - n, "  %s%*s  %s\n", label, pad > 0 ? pad : 0,
+	    "", fp);
+}
+
+/* The text of the box for a final cause (paragraphs split by \n). */
+static void
+alert_text(struct ui *ui, char *buf, size_t len)
+{
+	const char	*pinned = _("pinned:"), *shown = _("presented:");
+	size_t		 n;
+	int		 w = utf8_width(pinned) > utf8_width(shown) ?
+			    utf8_width(pinned) : utf8_width(shown);
+
+	snprintf(buf, len, "%s\n", _(conn_alerts[ui->down].text));
+	if (ui->down != DOWN_KEY_MISMATCH)
+		return;
+	n = strlen(buf);
+	snprintf(buf + n, len - n, "\n");
+	key_line(buf, len, pinned, w, ui->conf->server_key);
+	key_line(buf, len, shown, w, client_presented_key(ui->client));
+	n = strlen(buf);
+	snprintf(buf + n, len - n, "\n%s", _("This may be an attack (someone "
+	    "between this device and HQ posing as the server), or HQ has "
+	    "reinstalled the server. Do not log in. Call HQ to compare the "
+	    "keys (pawd pubkey prints the server's); after a reinstall HQ "
+	    "enrolls this device again (paw enroll). The client does not "
+	    "reconnect."));
+}
+
+/* Part of a word of Latin text, which a line must not split. */
+static int
+in_word(char ch)
+{
+	return ch != ' ' && (unsigned char)ch < 0x80;
+}
+
+/*
+ * Break text into lines of at most w columns: at newlines, before a word of
+ * Latin text that does not fit, anywhere in Chinese.  Returns the number of
+ * lines put in starts and lens, at most max.
+ */
+static int
+ui_wrap(const char *s, int w, const char **starts, int *lens, int max)
+{
+	size_t	plen, cut, k;
+	int	n = 0;
+
+	while (n < max) {
+		plen = strcspn(s, "\n");
+		do {
+			if ((cut = utf8_chop(s, w)) > plen)
+				cut = plen;
+			if (cut > 0 && cut < plen && in_word(s[cut]) &&
+			    in_word(s[cut - 1])) {
+				for (k = cut; k > 0 && in_word(s[k - 1]); k--)
+					;
+				if (k > 0)
+					cut = k;
+			}
+			if (cut == 0)
+				cut = plen;	/* narrower than a character */
+			starts[n] = s;
+			lens[n++] = (int)cut;
+			s += cut;
+			plen -= cut;
+			for (; plen > 0 && *s == ' '; plen--)
+				s++;
+		} while (plen > 0 && n < max);
+		if (*s == '\0')
+			break;
+		s++;
+	}
+	return n;
+}
+
+#define ALERT_LINES	24
+
+static void
+alert_draw(struct ui *ui, struct screen *s, int y, int h, int w)
+{
+	const char	*starts[ALERT_LINES];
+	char		 text[2048], line[512], hint[256], k[16];
+	int		 lens[ALERT_LINES], n, i, bw, bh, by, bx;
+
+	alert_text(ui, text, sizeof text);
+	bw = w - 4 < 72 ? w - 4 : 72;
+	n = ui_wrap(text, bw - 6, starts, lens, ALERT_LINES);
+	while (n > 0 && lens[n - 1] == 0)
+		n--;
+	if ((bh = n + 5) > h)
+		bh = h;
+	by = y + (h - bh) / 2;
+	bx = (w - bw) / 2;
+	ui_box(ui, by, bx, bh, bw, _(conn_alerts[ui->down].title));
+	for (i = 0; i < n && i < bh - 5; i++) {
+		snprintf(line, sizeof line, "%.*s", lens[i], starts[i]);
+		ui_put(ui, by + 2 + i, bx + 3, bw - 6, line,
+		    ui_attr(ui, UA_MODAL));
+	}
+	keys_name(ACT_QUIT, k, sizeof k);
+	snprintf(hint, sizeof hint, _("Any key: close this message   %s: quit"),
+	    k);
+	ui_put(ui, by + bh - 2, bx + 3, bw - 6, hint, ui_attr(ui, UA_DIM));
+}
+
+static int
+alert_key(struct ui *ui, struct screen *s, enum action a, wint_t ch, int fkey)
+{
+	/* The quit key of the screens below quits from here too. */
+	if (keys_lookup(MAP_HOME, (int)ch, fkey, 0) == ACT_QUIT)
+		ui->quit = 1;
+	else
+		ui_remove(ui, s);
+	return 1;
+}
+
+static const struct screen_ops alert_ops = {
+	.draw = alert_draw,
+	.key = alert_key,
+};
+
+/* The connection went down: say why, unless the clerk is told otherwise. */
+static void
+ui_conn_down(struct ui *ui)
+{
+	int		 d = client_down(ui->client);
+	const char	*cause = _("cannot connect");
+
+	if (DOWN_FINAL(d)) {
+		if (ui->down == DOWN_NONE)
+			ui->alert = 1;
+		ui->down = d;
+		return;
+	}
+	if (ui->msg[0] != '\0' && !ui->msg_conn)
+		return;
+	if (d == DOWN_SSH && *client_down_detail(ui->client) != '\0')
+		/* ssh's own words name the host and fit the line better. */
+		ui_msg(ui, 1, _("No connection: %s"),
+		    client_down_detail(ui->client));
+	else {
+		if (down_causes[d] != NULL)
+			cause = _(down_causes[d]);
+		ui_msg(ui, 1, _("No connection to %s: %s"), ui_server_name(ui),
+		    cause);
+	}
+	ui->msg_conn = 1;
+}
+
 /* ---- status line, message line, key bar ---- */
 
 static const char *
@@ -525,6 +761,8 @@ ui_state_text(struct ui *ui)
 	case CLIENT_CONNECTING:
 		return _("connecting…");
 	default:
+		if (ui->down != DOWN_NONE)
+			return _(conn_alerts[ui->down].status);
 		return _("disconnected — reconnecting");
 	}
 }
@@ -533,8 +771,7 @@ static void
 ui_draw_status(struct ui *ui, int w)
 {
 	char		 left[512];
-	const char	*server = ui->conf->ssh ? ui->conf->ssh :
-			    ui->conf->server ? ui->conf->server : "-";
+	const char	*server = ui_server_name(ui);
 	const char	*branch = ui->device_branch[0] ? ui->device_branch :
 			    ui->conf->branch ? ui->conf->branch : "-";
 	const char	*state = ui_state_text(ui);
@@ -630,7 +867,10 @@ ui_draw(struct ui *ui)
 	}
 	ui_draw_screens(ui, ui->top, h, w);
 	ui_draw_status(ui, w);
-	if (ui->msg[0] != '\0')
+	if (ui->down != DOWN_NONE)
+		ui_put(ui, h - 2, 0, w, _(conn_alerts[ui->down].line),
+		    ui_attr(ui, UA_ERROR));
+	else if (ui->msg[0] != '\0')
 		ui_put(ui, h - 2, 0, w, ui->msg,
 		    ui->msg_err ? ui_attr(ui, UA_ERROR) : ui_attr(ui, UA_OK));
 	if (ui->top != NULL)
@@ -703,7 +943,15 @@ static void
 ui_before_sleep(void *arg)
 {
 	struct ui	*ui = arg;
+	struct screen	*s;
 
+	/* Not inside a blocking call: its caller may pop the screen on top. */
+	if (ui->alert && !ui->busy) {
+		ui->alert = 0;
+		s = ui_screen_create(ui, &alert_ops, MAP_HELP, NULL);
+		s->modal = 1;
+		ui_push(ui, s);
+	}
 	/* During a blocking call keys wait, but the status line still moves. */
 	if (!ui->busy)
 		ui_read_keys(ui);
@@ -719,6 +967,11 @@ ui_state_changed(int state, const char *detail, void *arg)
 
 	ui->state = state;
 	ui->dirty = 1;
+	if (state == CLIENT_DOWN)
+		ui_conn_down(ui);
+	if (state == CLIENT_UP && ui->msg_conn && detail != NULL &&
+	    strcmp(detail, "connected") == 0)
+		ui->msg[0] = '\0';	/* the trouble at start-up is over */
 	if (state == CLIENT_UP && detail != NULL &&
 	    strcmp(detail, "login_required") == 0 && ui->logged_in) {
 		ui->logged_in = 0;
@@ -730,8 +983,10 @@ ui_state_changed(int state, const char *detail, void *arg)
 			ui->relogin = 1;	/* when the call returns */
 	}
 	if (state == CLIENT_UP && detail != NULL &&
-	    strcmp(detail, "resumed") == 0)
+	    strcmp(detail, "resumed") == 0) {
 		ui_msg(ui, 0, "%s", _("Connection restored."));
+		ui->msg_conn = 1;
+	}
 	for (s = ui->top; s != NULL; s = s->below) {
 		if (s->ops->state != NULL)
 			s->ops->state(ui, s, state);
@@ -757,7 +1012,6 @@ int
 ui_main(struct paw_conf *conf, const char *user)
 {
 	struct ui		 ui = { 0 };
-	struct client_err	 err;
 
 	if (!conf->have_key || !conf->have_server_key) {
 		fprintf(stderr, "%s\n", _("paw: this device is not enrolled: "
@@ -775,13 +1029,9 @@ ui_main(struct paw_conf *conf, const char *user)
 	loop_add_fd(ui.loop, STDIN_FILENO, LOOP_READ, ui_stdin, &ui);
 	loop_set_before_sleep(ui.loop, ui_before_sleep, &ui);
 	ui_login_push(&ui, user, 0);
-	ui.busy_text = _("connecting…");
-	ui_draw(&ui);
-	if (client_connect(ui.client, &err) != 0)
-		ui_msg(&ui, 1, "%s: %s", client_err_text(&err), err.message);
-	ui.busy_text = NULL;
+	/* Connect on the loop: the login screen takes keys meanwhile. */
 	client_set_autoreconnect(ui.client, 1);
-	ui.dirty = 1;
+	ui_draw(&ui);
 	loop_run(ui.loop);
 	ui.quit = 1;
 	while (ui.top != NULL)

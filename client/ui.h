@@ -146,6 +146,9 @@ struct ui {
 	unsigned		 spin;
 	char			 msg[512];
 	int			 msg_err;
+	int			 msg_conn;	/* msg is news of the connection */
+	int			 down;		/* a final DOWN_*: said on every screen */
+	int			 alert;		/* show its box when not busy */
 	int			 colors;
 	int			 attrs[UA__COUNT];
 	int			 cur_y, cur_x;	/* cursor, -1: hidden */
