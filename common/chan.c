@@ -51,6 +51,7 @@ struct chan {
 	int			 keepalive;
 	int64_t			 last_rx;
 	int			 record_busy;
+	char			 reason[64];	/* of a graceful close */
 	const struct chan_cb	*cb;
 	void			*arg;
 };
@@ -189,7 +190,11 @@ chan_close(struct chan *c, const char *reason)
 		return;
 	if (c->st == ST_OPEN)
 		chan_encrypt_pending(c);
+	if (c->st == ST_CLOSED)
+		return;		/* the encryption failed and aborted */
 	c->st = ST_CLOSING;
+	/* Kept for the closed callback once the queued output is written. */
+	snprintf(c->reason, sizeof c->reason, "%s", reason);
 	if (buf_used(&c->out) == 0) {
 		chan_finish(c, reason);
 		return;
@@ -283,7 +288,7 @@ chan_write(struct chan *c)
 		buf_consume(&c->out, (size_t)n);
 	}
 	if (c->st == ST_CLOSING && buf_used(&c->out) == 0) {
-		chan_finish(c, "closed");
+		chan_finish(c, c->reason);
 		return -1;
 	}
 	chan_update(c);

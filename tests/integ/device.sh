@@ -51,6 +51,7 @@ echo "system.ping" >&7
 exec 7>&-
 wait_for 10 grep -q "exit" "$T/batch.out" || fail "batch ended: $(cat "$T/batch.out")"
 assert_contains "$(cat "$T/batch.out")" "disconnected" "revoked session cut"
+grep -q "closed: device revoked" "$T/pawd.log" || fail "close reason not logged: $(grep closed: "$T/pawd.log")"
 if PAW_HOME=$T/dev2 "$PAW" call system.ping 2>"$T/e7"; then fail "revoked device served"; fi
 assert_contains "$(cat "$T/e7")" "revoked" "revoked said plainly"
 
