@@ -27,7 +27,7 @@ usage(void)
 	    "usage: pawd init DIR\n"
 	    "       pawd serve DIR [--listen HOST:PORT]... [--stdio]\n"
 	    "                  [--log FILE] [--log-level debug|info|warn|error]\n"
-	    "                  [--idle-timeout SECONDS]\n"
+	    "                  [--idle-timeout SECONDS] [--max-sessions N]\n"
 	    "       pawd pubkey DIR\n"
 	    "       pawd enroll DIR --branch CODE\n"
 	    "       pawd device add DIR --branch CODE --pubkey HEX [--name NAME]\n"
@@ -238,7 +238,7 @@ cmd_serve(const char *dir, int argc, char **argv)
 {
 	struct server	 srv;
 	const char	*logfile = NULL, *level = "info", *listens[8];
-	int		 nlisten = 0, stdio = 0, idle = 0, i, lv;
+	int		 nlisten = 0, stdio = 0, idle = 0, maxs = 0, i, lv;
 	char		*deflog = NULL;
 
 	for (i = 0; i < argc; i++) {
@@ -253,6 +253,8 @@ cmd_serve(const char *dir, int argc, char **argv)
 			level = argv[++i];
 		else if (strcmp(argv[i], "--idle-timeout") == 0 && i + 1 < argc)
 			idle = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--max-sessions") == 0 && i + 1 < argc)
+			maxs = atoi(argv[++i]);
 		else
 			usage();
 	}
@@ -270,6 +272,8 @@ cmd_serve(const char *dir, int argc, char **argv)
 		return 1;
 	if (idle > 0)
 		srv.idle_timeout = idle;
+	if (maxs > 0)
+		srv.max_sessions = maxs;
 	if (stdio) {
 		if (server_serve_stdio(&srv) != 0)
 			return 1;

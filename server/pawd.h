@@ -214,7 +214,9 @@ struct server {
 	size_t		 nlisten;
 	struct session	*sessions;
 	int		 nsessions;
+	int		 nbusy;		/* of them, only answering "busy" */
 	int		 max_sessions;
+	int		 full;		/* refusals since max_sessions was hit */
 	int		 idle_timeout;	/* seconds */
 	int		 shutting_down;
 	int		 stdio;
@@ -243,6 +245,8 @@ void		 server_kick_staff(struct server *, const char *staff,
 /* session.c */
 #define SESSION_ENROLL	0x1
 #define SESSION_DEAD	0x2
+#define SESSION_BUSY	0x4	/* over max_sessions: answer the hello busy */
+#define SESSION_HELLO	0x8	/* hello accepted, handshake or open */
 struct session {
 	struct server	*srv;
 	struct chan	*chan;
@@ -263,8 +267,9 @@ struct session {
 	struct session	*next, *prev;
 };
 
+/* flags: 0 or SESSION_BUSY. */
 struct session	*session_create(struct server *, int fd_in, int fd_out,
-		    const char *peer);
+		    const char *peer, int flags);
 /* Unlink and free once nothing refers to it. */
 void		 session_reap(struct server *);
 void		 session_kill(struct session *, const char *reason);

@@ -1,8 +1,9 @@
 /*
  * The server process: listening sockets, the accept path, the cron timer
  * (idle sessions), signals through a self-pipe, and graceful shutdown:
- * stop accepting, answer what is in flight, tell every client, close the
- * database cleanly.
+ * answer what is in flight, tell every client, close the database cleanly.
+ * A connection that cannot be served, past max_sessions or during the
+ * shutdown, still hears why: hello status 2, busy, then the close.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,13 @@
 #include "noise.h"
 #include "pawd.h"
 #include "xmalloc.h"
+
+/*
+ * Connections answered busy at once, at most (past that they are closed
+ * unanswered), and how long each may take to send its hello.
+ */
+#define BUSY_MAX	64
+#define BUSY_TIMEOUT	5000	/* ms */
 
 static int	sig_fd = -1;
 
@@ -53,15 +61,31 @@ server_cron(void *arg)
 {
 	struct server	*srv = arg;
 	struct session	*s;
-	int64_t		 now = clock_ms();
+	int64_t		 now = clock_ms(), quiet;
 
 	for (s = srv->sessions; s != NULL; s = s->next) {
 		if (s->flags & SESSION_DEAD)
 			continue;
-		if (now - chan_last_rx(s->chan) > (int64_t)srv->idle_timeout * 1000)
+		quiet = now - chan_last_rx(s->chan);
+		if ((s->flags & SESSION_BUSY) && quiet > BUSY_TIMEOUT)
+			session_kill(s, "no hello");
+		else if (quiet > (int64_t)srv->idle_timeout * 1000)
 			session_kill(s, "idle timeout");
 	}
 	loop_add_timer(srv->loop, 1000, server_cron, srv);
+}
+
+/* A shutdown waits for the sessions past their hello, not for the others. */
+static int
+server_draining(struct server *srv)
+{
+	struct session	*s;
+
+	for (s = srv->sessions; s != NULL; s = s->next) {
+		if (s->flags & SESSION_HELLO)
+			return 1;
+	}
+	return 0;
 }
 
 static void
@@ -73,34 +97,45 @@ server_before_sleep(void *arg)
 	db_release(srv->db);
 	if (srv->stdio && srv->sessions == NULL)
 		loop_stop(srv->loop);
-	if (srv->shutting_down && srv->sessions == NULL &&
+	if (srv->shutting_down && !server_draining(srv) &&
 	    worker_busy(srv->worker) == 0 && worker_busy(srv->readers) == 0)
 		loop_stop(srv->loop);
 }
 
-/* Begin a graceful shutdown: no new sessions, close the live ones. */
 static void
-server_shutdown(struct server *srv)
+server_unlisten(struct server *srv)
 {
-	struct session	*s;
-	size_t		 i;
+	size_t	i;
 
-	if (srv->shutting_down)
-		return;
-	log_info("shutting down: %d sessions", srv->nsessions);
-	srv->shutting_down = 1;
 	for (i = 0; i < srv->nlisten; i++) {
 		loop_del_fd(srv->loop, srv->listen_fds[i]);
 		close(srv->listen_fds[i]);
 	}
 	srv->nlisten = 0;
+}
+
+/*
+ * Begin a graceful shutdown: no new sessions, close the live ones.  The
+ * listeners stay open while the answers drain, so a hello meanwhile is
+ * told the server is shutting down (busy) instead of meeting a closed port
+ * or an empty read; so are connections still to send their hello.
+ */
+static void
+server_shutdown(struct server *srv)
+{
+	struct session	*s;
+
+	if (srv->shutting_down)
+		return;
+	log_info("shutting down: %d sessions", srv->nsessions);
+	srv->shutting_down = 1;
 	/* Answer what clients already sent, then say goodbye. */
 	for (s = srv->sessions; s != NULL; s = s->next) {
 		if (!(s->flags & SESSION_DEAD))
 			chan_drain(s->chan);
 	}
 	for (s = srv->sessions; s != NULL; s = s->next) {
-		if (s->pending == 0)
+		if (s->pending == 0 && (s->flags & SESSION_HELLO))
 			session_kill(s, "server shutting down");
 	}
 }
@@ -227,7 +262,7 @@ server_accept(int fd, int events, void *arg)
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
 	char			 host[NI_MAXHOST], serv[NI_MAXSERV], peer[64];
-	int			 c, one = 1, i;
+	int			 c, one = 1, i, flags;
 
 	for (i = 0; i < 64; i++) {
 		len = sizeof ss;
@@ -244,12 +279,24 @@ server_accept(int fd, int events, void *arg)
 			snprintf(peer, sizeof peer, "?");
 		else
 			snprintf(peer, sizeof peer, "%.40s:%.8s", host, serv);
-		if (srv->nsessions >= srv->max_sessions) {
-			log_warn("%s: refused, %d sessions", peer, srv->nsessions);
-			close(c);
-			continue;
+		flags = 0;
+		if (srv->nsessions - srv->nbusy >= srv->max_sessions) {
+			/* Once per episode: a flood must not flood the log. */
+			if (srv->full++ == 0)
+				log_warn("%d sessions, the maximum: answering busy",
+				    srv->nsessions - srv->nbusy);
+			log_debug("%s: busy", peer);
+			if (srv->nbusy >= BUSY_MAX) {
+				close(c);
+				continue;
+			}
+			flags = SESSION_BUSY;
+		} else if (srv->full > 0) {
+			log_info("accepting sessions again, %d answered busy",
+			    srv->full);
+			srv->full = 0;
 		}
-		if (session_create(srv, c, c, peer) == NULL)
+		if (session_create(srv, c, c, peer, flags) == NULL)
 			close(c);
 	}
 }
@@ -324,7 +371,7 @@ server_serve_stdio(struct server *srv)
 	srv->stdio = 1;
 	set_nonblock(0);
 	set_nonblock(1);
-	return session_create(srv, 0, 1, "stdio") != NULL ? 0 : -1;
+	return session_create(srv, 0, 1, "stdio", 0) != NULL ? 0 : -1;
 }
 
 void
@@ -333,7 +380,11 @@ server_run(struct server *srv)
 	int64_t	deadline;
 
 	loop_run(srv->loop);
-	/* Give closing sessions a moment to flush, then stop for good. */
+	/*
+	 * Give closing sessions a moment to flush, and the connections yet to
+	 * send their hello a moment to hear "busy", then stop for good.
+	 */
+	server_unlisten(srv);
 	deadline = clock_ms() + 3000;
 	while ((srv->sessions != NULL || worker_busy(srv->worker) > 0 ||
 	    worker_busy(srv->readers) > 0) &&
@@ -355,6 +406,7 @@ server_free(struct server *srv)
 	for (s = srv->sessions; s != NULL; s = s->next)
 		s->pending = 0;
 	session_reap(srv);
+	server_unlisten(srv);
 	db_close(srv->db);
 	free(srv->db_path);
 	loop_free(srv->loop);

@@ -46,13 +46,25 @@ class Server:
                         '--pubkey', kp.public.data.hex()], check=True, capture_output=True)
         return kp
 
-    def stop(self):
-        self.proc.terminate()
-        rc = self.proc.wait(20)
+    def log_text(self):
+        self.log.flush()
+        return open(os.path.join(self.tmp, 'pawd.log')).read()
+
+    def reap(self):
+        """Kill pawd if it still runs; its log, checked for sanitizer reports."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(20)
         self.log.close()
         text = open(os.path.join(self.tmp, 'pawd.log')).read()
         if 'Sanitizer' in text or 'runtime error:' in text:
             raise AssertionError('sanitizer report in pawd.log:\n' + text)
+        return text
+
+    def stop(self):
+        self.proc.terminate()
+        rc = self.proc.wait(20)
+        self.reap()
         return rc
 
 
@@ -133,6 +145,21 @@ class Conn:
                     rec, self.plain = self.plain[4:4 + n], self.plain[4 + n:]
                     return msgpack.unpackb(rec, strict_map_key=False)
             self.plain += self.rx.decrypt_with_ad(b'', self.recv_frame())
+
+    def drain(self):
+        """Read to the end: the responses by msgid, and whether a
+        session.closing notice came."""
+        got, closing = {}, False
+        try:
+            while True:
+                r = self.recv_record()
+                if r[0] == 1:
+                    got[r[1]] = r
+                elif r[0] == 2 and r[1] == 'session.closing':
+                    closing = True
+        except EOFError:
+            pass
+        return got, closing
 
     def call(self, method, params=None, msgid=1):
         self.send_record([0, msgid, method, [params or {}]])
