@@ -204,6 +204,11 @@ int		 role_parse(const char *);
 #undef M
 
 /* server.c */
+/* Refusals of one kind, logged when they start and when they have stopped. */
+struct episode {
+	int		 count;		/* refusals so far, 0 if none */
+	int64_t		 last;		/* ms of the latest */
+};
 struct server {
 	struct loop	*loop;
 	struct db	*db;
@@ -216,7 +221,10 @@ struct server {
 	int		 nsessions;
 	int		 nbusy;		/* of them, only answering "busy" */
 	int		 max_sessions;
-	int		 full;		/* refusals since max_sessions was hit */
+	struct episode	 full;		/* at max_sessions */
+	struct episode	 starved;	/* out of descriptors */
+	int		 spare_fd;	/* /dev/null, given up to refuse at EMFILE */
+	int		 paused;	/* listeners unwatched for a moment */
 	int		 idle_timeout;	/* seconds */
 	int		 shutting_down;
 	int		 stdio;

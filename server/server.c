@@ -33,6 +33,10 @@
  */
 #define BUSY_MAX	64
 #define BUSY_TIMEOUT	5000	/* ms */
+/* Out of descriptors and of the spare too: listeners rest this long. */
+#define STARVED_PAUSE	100	/* ms */
+/* An episode of refusals ends after this long without one. */
+#define EPISODE_QUIET	2000	/* ms */
 
 static int	sig_fd = -1;
 
@@ -56,12 +60,33 @@ set_nonblock(int fd)
 	return fl == -1 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/* Count a refusal: 1 if it starts an episode (to be logged). */
+static int
+episode_hit(struct episode *e)
+{
+	e->last = clock_ms();
+	return e->count++ == 0;
+}
+
+/* The refusals of an episode that has just ended, else 0. */
+static int
+episode_over(struct episode *e, int64_t now)
+{
+	int	n = e->count;
+
+	if (n == 0 || now - e->last < EPISODE_QUIET)
+		return 0;
+	e->count = 0;
+	return n;
+}
+
 static void
 server_cron(void *arg)
 {
 	struct server	*srv = arg;
 	struct session	*s;
 	int64_t		 now = clock_ms(), quiet;
+	int		 n;
 
 	for (s = srv->sessions; s != NULL; s = s->next) {
 		if (s->flags & SESSION_DEAD)
@@ -72,6 +97,12 @@ server_cron(void *arg)
 		else if (quiet > (int64_t)srv->idle_timeout * 1000)
 			session_kill(s, "idle timeout");
 	}
+	if ((n = episode_over(&srv->full, now)) > 0)
+		log_info("under the maximum of sessions again, %d connections "
+		    "were answered busy", n);
+	if ((n = episode_over(&srv->starved, now)) > 0)
+		log_info("descriptors free again, %d connections were answered "
+		    "busy", n);
 	loop_add_timer(srv->loop, 1000, server_cron, srv);
 }
 
@@ -229,6 +260,7 @@ server_init(struct server *srv, const char *dir)
 	srv->idle_timeout = 600;
 	srv->max_sessions = 10000;
 	srv->started = clock_now();
+	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (server_load_key(srv) != 0) {
 		log_error("%s/server.key: cannot read (run pawd init)", dir);
 		return -1;
@@ -256,6 +288,59 @@ server_init(struct server *srv, const char *dir)
 }
 
 static void
+server_resume_listen(void *arg)
+{
+	struct server	*srv = arg;
+	size_t		 i;
+
+	srv->paused = 0;
+	for (i = 0; i < srv->nlisten; i++)
+		loop_set_fd(srv->loop, srv->listen_fds[i], LOOP_READ);
+}
+
+/*
+ * accept() failed for want of descriptors (EMFILE, ENFILE).  The connection
+ * stays queued, so the listener stays readable and the loop would spin on
+ * it.  Give up the spare descriptor for a moment to take the connection,
+ * answer its hello busy at once (status 2) and close it; without a spare,
+ * stop watching the listeners for a moment.  0 if a connection was taken.
+ */
+static int
+server_starved(struct server *srv, int fd)
+{
+	uint8_t	 ans[39] = { 0, 37, 'P', 'A', 'W', 1, HELLO_BUSY };
+	char	 junk[64];
+	ssize_t	 n;
+	size_t	 i;
+	int	 c;
+
+	if (episode_hit(&srv->starved))
+		log_warn("accept: %s: answering busy until descriptors free up",
+		    strerror(errno));
+	if (srv->spare_fd == -1) {
+		if (!srv->paused) {
+			srv->paused = 1;
+			for (i = 0; i < srv->nlisten; i++)
+				loop_set_fd(srv->loop, srv->listen_fds[i], 0);
+			loop_add_timer(srv->loop, STARVED_PAUSE,
+			    server_resume_listen, srv);
+		}
+		return -1;
+	}
+	close(srv->spare_fd);
+	if ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
+		memcpy(ans + 7, srv->s_pub, 32);
+		/* Read the hello if it came, so the close sends no reset. */
+		n = read(c, junk, sizeof junk);
+		n = write(c, ans, sizeof ans);
+		(void)n;
+		close(c);
+	}
+	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return c != -1 ? 0 : -1;
+}
+
+static void
 server_accept(int fd, int events, void *arg)
 {
 	struct server		*srv = arg;
@@ -269,7 +354,10 @@ server_accept(int fd, int events, void *arg)
 		c = accept4(fd, (struct sockaddr *)&ss, &len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (c == -1) {
-			if (errno != EAGAIN && errno != EINTR)
+			if (errno == EMFILE || errno == ENFILE) {
+				if (server_starved(srv, fd) == 0)
+					continue;
+			} else if (errno != EAGAIN && errno != EINTR)
 				log_warn("accept: %s", strerror(errno));
 			return;
 		}
@@ -282,7 +370,7 @@ server_accept(int fd, int events, void *arg)
 		flags = 0;
 		if (srv->nsessions - srv->nbusy >= srv->max_sessions) {
 			/* Once per episode: a flood must not flood the log. */
-			if (srv->full++ == 0)
+			if (episode_hit(&srv->full))
 				log_warn("%d sessions, the maximum: answering busy",
 				    srv->nsessions - srv->nbusy);
 			log_debug("%s: busy", peer);
@@ -291,10 +379,6 @@ server_accept(int fd, int events, void *arg)
 				continue;
 			}
 			flags = SESSION_BUSY;
-		} else if (srv->full > 0) {
-			log_info("accepting sessions again, %d answered busy",
-			    srv->full);
-			srv->full = 0;
 		}
 		if (session_create(srv, c, c, peer, flags) == NULL)
 			close(c);
@@ -411,6 +495,8 @@ server_free(struct server *srv)
 	free(srv->db_path);
 	loop_free(srv->loop);
 	sig_fd = -1;
+	if (srv->spare_fd != -1)
+		close(srv->spare_fd);
 	close(srv->sig_pipe[0]);
 	close(srv->sig_pipe[1]);
 	free(srv->listen_fds);

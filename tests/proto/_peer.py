@@ -19,7 +19,7 @@ def free_port():
 
 class Server:
     """A real pawd on a free loopback port with a fresh data directory."""
-    def __init__(self, extra=()):
+    def __init__(self, extra=(), wrap=()):
         self.tmp = tempfile.mkdtemp(prefix='pawproto.')
         self.dir = os.path.join(self.tmp, 'data')
         self.port = free_port()
@@ -28,7 +28,7 @@ class Server:
                              capture_output=True).stdout
         self.pub = bytes.fromhex(out.decode().strip())
         self.log = open(os.path.join(self.tmp, 'pawd.log'), 'w')
-        self.proc = subprocess.Popen([PAWD, 'serve', self.dir, '--listen',
+        self.proc = subprocess.Popen(list(wrap) + [PAWD, 'serve', self.dir, '--listen',
                                       '127.0.0.1:%d' % self.port, '--log-level', 'debug'] + list(extra),
                                      stdout=self.log, stderr=self.log)
         end = time.time() + 20
