@@ -76,6 +76,9 @@ struct req {
 	msgpack_unpacked	 msg;		/* owns params (async requests) */
 	uint8_t			*raw;		/* the record, kept for F_READ */
 	void			*ctx;		/* an async handler's state */
+	int64_t			 kick_device;	/* sessions to cut after the reply */
+	char			*kick_staff;
+	const char		*kick_reason;
 	struct req		*next;
 };
 
@@ -170,6 +173,14 @@ void		 rpc_audit(struct req *, const char *entity, const char *id,
 		    const char *before);
 /* The actor of this request. */
 void		 rpc_actor(struct req *, struct actor *);
+/*
+ * Once the method has committed and its reply is queued, cut every live
+ * session of a device, or of a staff member: the caller's own session too,
+ * which gets its answer first, then session.closing.  reason is static.
+ */
+void		 rpc_kick_device(struct req *, int64_t device, const char *reason);
+void		 rpc_kick_staff(struct req *, const char *staff,
+		    const char *reason);
 /* A list being packed apart, to be put under a key once its size is known. */
 struct collect {
 	msgpack_sbuffer	 sb;
@@ -415,6 +426,8 @@ int64_t		 device_register(struct db *, int64_t code_row,
 /* Load a device by row id; not_found. */
 int		 device_get(struct db *, int64_t id, struct device *,
 		    struct perr *);
+/* JSON of a device row for the audit trail (caller frees), NULL if none. */
+char		*device_json(struct db *, int64_t id);
 /* The devices of branch (NULL: every branch) by id; how many. */
 int		 device_list(struct db *, const char *branch, device_fn *,
 		    void *);

@@ -136,6 +136,11 @@ call_err() {	# USER METHOD JSON CODE [FIELD]
 	fi
 }
 
+# pawd.log holds TEXT at least N times (default 1).
+log_has() {	# TEXT [N]
+	[ "$(grep -cF -- "$1" "$T/pawd.log")" -ge "${2:-1}" ]
+}
+
 db_query() { sqlite3 -batch -noheader "file:$DATA/paw.db?mode=ro" "$1"; }
 
 # ---- terminal client in tmux ----

@@ -51,7 +51,7 @@ echo "system.ping" >&7
 exec 7>&-
 wait_for 10 grep -q "exit" "$T/batch.out" || fail "batch ended: $(cat "$T/batch.out")"
 assert_contains "$(cat "$T/batch.out")" "disconnected" "revoked session cut"
-grep -q "closed: device revoked" "$T/pawd.log" || fail "close reason not logged: $(grep closed: "$T/pawd.log")"
+log_has "closed: device revoked" || fail "close reason not logged: $(grep closed: "$T/pawd.log")"
 if PAW_HOME=$T/dev2 "$PAW" call system.ping 2>"$T/e7"; then fail "revoked device served"; fi
 assert_contains "$(cat "$T/e7")" "revoked" "revoked said plainly"
 
@@ -66,4 +66,26 @@ chmod +x "$T/fake-ssh"
 echo "ssh_command=$PAWD serve $DATA --stdio" >>"$PAW_HOME/paw.conf"
 out=$(PAW_SSH=$T/fake-ssh PAW_PASSWORD=$ADMIN_PW "$PAW" --ssh clerk@hq call --user admin session.whoami 2>"$ERRF") || fail "ssh call: $(cat "$ERRF")"
 assert_eq "$(jget "$out" .staff)" admin "whoami over --stdio"
+
+# Revoking the device one is calling from: the answer comes first, then the
+# session is closed; the audit row holds the device row before and after.
+code=$("$PAWD" enroll "$DATA" --branch HQ 2>/dev/null)
+PAW_HOME=$T/dev8 "$PAW" enroll "127.0.0.1:$PORT" "$code" >/dev/null
+dev8=$(db_query "SELECT max(id) FROM device")
+out=$(PAW_HOME=$T/dev8 PAW_PASSWORD=$ADMIN_PW "$PAW" call --user admin device.revoke "{\"id\":$dev8}" 2>"$ERRF") \
+	|| fail "revoking one's own device: $(cat "$ERRF")"
+assert_eq "$(jget "$out" .revoked)" true "own device revoked, answer received"
+assert_eq "$(db_query "SELECT revoked IS NOT NULL FROM device WHERE id=$dev8")" 1 "revocation committed"
+row=$(db_query "SELECT json_object('staff', staff, 'device', device, 'before', json(before), 'after', json(after)) FROM audit WHERE method='device.revoke' AND entity_id='$dev8'")
+assert_eq "$(jget "$row" .staff)" admin "revoke audited with the staff"
+assert_eq "$(jget "$row" .device)" "$dev8" "revoke audited from the device"
+assert_eq "$(jget "$row" .before.id)" "$dev8" "before is the device row"
+assert_eq "$(jget "$row" .before.revoked)" null "before: not revoked"
+assert_eq "$(jget "$row" .before.name)" "$(db_query "SELECT name FROM device WHERE id=$dev8")" "before: the name"
+[ "$(jget "$row" .after.revoked)" -gt 0 ] || fail "after: revoked at a time ($row)"
+assert_eq "$(jget "$row" .after.pubkey)" "$(jget "$row" .before.pubkey)" "after is the same row"
+wait_for 10 grep -q "device $dev8 revoked" "$T/pawd.log" || fail "revocation logged"
+wait_for 10 log_has "closed: device revoked" 2 || fail "own session closed: $(grep closed: "$T/pawd.log")"
+if PAW_HOME=$T/dev8 "$PAW" call system.ping 2>"$T/e8"; then fail "own revoked device served"; fi
+assert_contains "$(cat "$T/e8")" "revoked" "own revoked device refused"
 echo ok
