@@ -272,10 +272,15 @@ rpc_actor(struct req *req, struct actor *a)
 {
 	struct session	*s = req->s;
 
-	a->staff = s->staff[0] != '\0' ? s->staff : NULL;
+	if (req->staff[0] != '\0') {
+		a->staff = req->staff;
+		a->role = req->role;
+	} else {
+		a->staff = s->staff[0] != '\0' ? s->staff : NULL;
+		a->role = s->role;
+	}
 	a->device = s->device;
 	a->branch = s->branch[0] != '\0' ? s->branch : NULL;
-	a->role = s->role;
 }
 
 void
@@ -610,6 +615,8 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 	req->s = s;
 	req->srv = s->srv;
 	req->db = s->srv->db;
+	snprintf(req->staff, sizeof req->staff, "%s", s->staff);
+	req->role = s->role;
 	req->msgid = msg.msgid;
 	req->params = msg.params;
 	if ((req->m = method_find(msg.method, msg.method_len, &mi)) == NULL) {

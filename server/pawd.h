@@ -60,6 +60,8 @@ struct req {
 	struct session		*s;
 	struct db		*db;
 	const struct method	*m;
+	char			 staff[ID_MAX];	/* who sent it ("" before login) */
+	int			 role;
 	uint32_t		 msgid;
 	const msgpack_object	*params;	/* map or NULL */
 	msgpack_sbuffer		 sb;		/* the result */
@@ -171,7 +173,10 @@ void		 rpc_fail_perr(struct req *, const struct perr *);
 /* Name the entity for the audit row; before is JSON or NULL (copied). */
 void		 rpc_audit(struct req *, const char *entity, const char *id,
 		    const char *before);
-/* The actor of this request. */
+/*
+ * The actor of this request: who was logged in when it arrived, so a
+ * logout is still theirs; for a request that logged in, who it logged in.
+ */
 void		 rpc_actor(struct req *, struct actor *);
 /*
  * Once the method has committed and its reply is queued, cut every live

@@ -147,6 +147,9 @@ rpc_session_resume(struct req *req)
 	}
 	login_accept(req, &who, 0);
 	req->s->token_id = id;
+	rpc_audit(req, "staff", who.id, NULL);
+	req->audit_after = xasprintf("{\"resume\":true,\"device\":%lld}",
+	    (long long)req->s->device);
 }
 
 void

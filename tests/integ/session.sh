@@ -13,6 +13,15 @@ out=$(call admin session.whoami)
 assert_eq "$(jget "$out" .staff)" admin "whoami staff"
 assert_eq "$(jget "$out" .role)" hq_admin "whoami role"
 assert_eq "$(jget "$out" .device_branch)" HQ "device branch"
+# paw call --user logged in and out: the trail names who did both.
+assert_eq "$(db_query "SELECT group_concat(method || ' ' || staff || ' ' || entity_id, ', ') FROM audit WHERE method LIKE 'session.%'")" \
+	"session.login admin admin, session.logout admin admin" "login and logout audited with the staff"
+# A token resumes the session on the same device, audited like a login.
+out=$(call_anon session.login "{\"staff\":\"admin\",\"password\":\"$ADMIN_PW\"}")
+out=$(call_anon session.resume "{\"token\":\"$(jget "$out" .token)\"}")
+assert_eq "$(jget "$out" .staff)" admin "resumed"
+assert_eq "$(db_query "SELECT staff || ' ' || entity || ' ' || entity_id || ' ' || device || ' ' || json_extract(after, '$.resume') FROM audit WHERE method='session.resume'")" \
+	"admin staff admin $(db_query "SELECT min(id) FROM device") 1" "resume audited"
 
 mkstaff clerk1 clerk HQ 246810
 STAFF_PW[clerk1]=wrong-one
