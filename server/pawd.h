@@ -332,6 +332,12 @@ typedef void	 staff_fn(const struct staff *, void *);
 /* Hash a password with Argon2id (slow: call from a worker). 0 or -1. */
 int		 staff_hash(const char *password, char out[128]);
 int		 staff_verify(const char *hash, const char *password);
+/*
+ * The hash of a random password, checked for an unknown or disabled id so
+ * it takes as long to refuse as a wrong password.  Computed once, by the
+ * first caller (slow: call from a worker); the others wait for it.
+ */
+const char	*staff_dummy_hash(void);
 int		 staff_check_password(const char *password, struct perr *);
 int		 staff_insert(struct db *, const char *id, const char *name,
 		    int role, const char *branch, const char *hash,

@@ -250,6 +250,18 @@ server_db_open(const char *dir)
 	return db;
 }
 
+static void
+server_dummy_hash(void *arg)
+{
+	staff_dummy_hash();
+}
+
+static void
+server_dummy_ready(void *arg)
+{
+	log_debug("login dummy hash ready");
+}
+
 int
 server_init(struct server *srv, const char *dir)
 {
@@ -275,6 +287,8 @@ server_init(struct server *srv, const char *dir)
 	srv->loop = loop_create();
 	srv->worker = worker_create(srv->loop, 2);
 	srv->readers = worker_create(srv->loop, worker_ncpu());
+	/* Now, off the loop: the first unknown id is refused no slower. */
+	worker_submit(srv->worker, server_dummy_hash, server_dummy_ready, NULL);
 	if (pipe2(srv->sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		return -1;
 	sig_fd = srv->sig_pipe[1];
