@@ -37,6 +37,16 @@ free_port() {
 	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# Run cmd with its standard error in FILE and in the test's log too, where
+# the runner looks for sanitizer reports.
+errs_to() {	# FILE cmd...
+	local f=$1 rc=0
+	shift
+	"$@" 2>"$f" || rc=$?
+	cat "$f" >&2
+	return $rc
+}
+
 # Wait until cmd succeeds, polling (never a blind sleep); fail after secs.
 wait_for() {	# secs cmd...
 	local secs=$1; shift
