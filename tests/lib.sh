@@ -86,6 +86,17 @@ stop_server() {
 
 restart_server() { stop_server; run_server "$@"; }
 
+# A stand-in for ssh in $T/fake-ssh (for PAW_SSH): it ignores the options
+# and the host and runs the remote command here.
+mk_fake_ssh() {
+	cat >"$T/fake-ssh" <<'SH'
+#!/bin/sh
+while [ $# -gt 1 ]; do shift; done
+exec sh -c "$1"
+SH
+	chmod +x "$T/fake-ssh"
+}
+
 # paw call as USER; result on stdout, error JSON in $ERRF.
 call() {	# USER METHOD [JSON]
 	local user=$1 method=$2 json=${3:-}

@@ -56,13 +56,7 @@ if PAW_HOME=$T/dev2 "$PAW" call system.ping 2>"$T/e7"; then fail "revoked device
 assert_contains "$(cat "$T/e7")" "revoked" "revoked said plainly"
 
 # --stdio: the same protocol over a pipe (what ssh runs), via --ssh and a stand-in ssh.
-cat >"$T/fake-ssh" <<SH
-#!/bin/sh
-# stand-in for ssh: ignore options and host, run the remote command here
-while [ \$# -gt 1 ]; do shift; done
-exec sh -c "\$1"
-SH
-chmod +x "$T/fake-ssh"
+mk_fake_ssh
 echo "ssh_command=$PAWD serve $DATA --stdio" >>"$PAW_HOME/paw.conf"
 out=$(PAW_SSH=$T/fake-ssh PAW_PASSWORD=$ADMIN_PW "$PAW" --ssh clerk@hq call --user admin session.whoami 2>"$ERRF") || fail "ssh call: $(cat "$ERRF")"
 assert_eq "$(jget "$out" .staff)" admin "whoami over --stdio"
