@@ -113,7 +113,7 @@ enroll_code(struct paw_conf *conf, const char *hostport, const char *code)
 {
 	uint8_t			 key[32], s[32], code_id[16], psk[32];
 	struct enrolling	 e = { 0 };
-	struct loop		*loop = loop_create();
+	struct loop		*loop;
 	struct chan		*ch;
 	char			*why = NULL, host[64] = "";
 	int64_t			 deadline = clock_ms() + 15000;
@@ -141,6 +141,7 @@ enroll_code(struct paw_conf *conf, const char *hostport, const char *code)
 		conf->have_key = 1;
 	}
 	gethostname(host, sizeof host - 1);
+	loop = loop_create();
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	msgpack_pack_map(&pk, 3);

@@ -72,7 +72,7 @@ start_server() {
 	"$PAWD" init "$DATA" >"$T/pubkey" 2>>"$T/pawd.log" || fail "pawd init failed"
 	run_server "$@"
 	local code
-	code=$("$PAWD" enroll "$DATA" --branch HQ 2>/dev/null) || fail "pawd enroll failed"
+	code=$(errs_to "$T/enroll.err" "$PAWD" enroll "$DATA" --branch HQ) || fail "pawd enroll failed"
 	"$PAW" enroll "127.0.0.1:$PORT" "$code" >/dev/null || fail "paw enroll failed"
 }
 
@@ -102,15 +102,15 @@ call() {	# USER METHOD [JSON]
 	local user=$1 method=$2 json=${3:-}
 	local pw=${STAFF_PW[$user]:-}
 	if [ -n "$json" ]; then
-		PAW_PASSWORD=$pw "$PAW" call --user "$user" "$method" "$json" 2>"$ERRF"
+		PAW_PASSWORD=$pw errs_to "$ERRF" "$PAW" call --user "$user" "$method" "$json"
 	else
-		PAW_PASSWORD=$pw "$PAW" call --user "$user" "$method" 2>"$ERRF"
+		PAW_PASSWORD=$pw errs_to "$ERRF" "$PAW" call --user "$user" "$method"
 	fi
 }
 
 # paw call without logging in.
 call_anon() {	# METHOD [JSON]
-	"$PAW" call "$@" 2>"$ERRF"
+	errs_to "$ERRF" "$PAW" call "$@"
 }
 
 mkstaff() {	# ID ROLE BRANCH PASSWORD

@@ -66,7 +66,7 @@ call_anon session.login '{"staff":"admin","password":"admin-pass-1","extra":1}' 
 assert_eq "$(jget "$(cat "$ERRF")" .code)" bad_request "unknown param refused"
 call_anon system.nope && fail "unknown method"
 assert_eq "$(jget "$(cat "$ERRF")" .code)" no_method "unknown method code"
-"$PAW" call system.ping '{not json' 2>/dev/null && fail "bad JSON accepted"
+errs_to "$ERRF" "$PAW" call system.ping '{not json' && fail "bad JSON accepted"
 
 # Disabled staff cannot log in.
 STAFF_PW[clerk1]=135790
