@@ -133,6 +133,19 @@ chan_connect(struct loop *loop, int fd_in, int fd_out, const uint8_t s_priv[32],
 	return c;
 }
 
+void
+chan_refuse(int fd, const uint8_t s_pub[32], int status)
+{
+	uint8_t	 ans[2 + 37] = { 0, 37, 'P', 'A', 'W', 1 }, junk[64];
+	ssize_t	 n;
+
+	ans[6] = (uint8_t)status;
+	memcpy(ans + 7, s_pub, 32);
+	n = read(fd, junk, sizeof junk);
+	n = write(fd, ans, sizeof ans);
+	(void)n;
+}
+
 /* Stop watching, close descriptors, tell the owner once. */
 static void
 chan_finish(struct chan *c, const char *reason)

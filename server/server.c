@@ -308,6 +308,8 @@ server_resume_listen(void *arg)
 	size_t		 i;
 
 	srv->paused = 0;
+	if (srv->spare_fd == -1)
+		srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	for (i = 0; i < srv->nlisten; i++)
 		loop_set_fd(srv->loop, srv->listen_fds[i], LOOP_READ);
 }
@@ -322,15 +324,13 @@ server_resume_listen(void *arg)
 static int
 server_starved(struct server *srv, int fd)
 {
-	uint8_t	 ans[39] = { 0, 37, 'P', 'A', 'W', 1, HELLO_BUSY };
-	char	 junk[64];
-	ssize_t	 n;
-	size_t	 i;
-	int	 c;
+	const char	*why = strerror(errno);
+	size_t		 i;
+	int		 c;
 
 	if (episode_hit(&srv->starved))
 		log_warn("accept: %s: answering busy until descriptors free up",
-		    strerror(errno));
+		    why);
 	if (srv->spare_fd == -1) {
 		if (!srv->paused) {
 			srv->paused = 1;
@@ -343,11 +343,7 @@ server_starved(struct server *srv, int fd)
 	}
 	close(srv->spare_fd);
 	if ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
-		memcpy(ans + 7, srv->s_pub, 32);
-		/* Read the hello if it came, so the close sends no reset. */
-		n = read(c, junk, sizeof junk);
-		n = write(c, ans, sizeof ans);
-		(void)n;
+		chan_refuse(c, srv->s_pub, HELLO_BUSY);
 		close(c);
 	}
 	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
