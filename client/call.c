@@ -197,15 +197,10 @@ call_main(struct paw_conf *conf, int argc, char **argv, const char *user)
 	char			*pw, *out;
 	int			 i = 0, rc = 0, batch = 0;
 
-	for (;;) {
-		if (i + 1 < argc && strcmp(argv[i], "--user") == 0) {
-			user = argv[i + 1];
-			i += 2;
-		} else if (i < argc && strcmp(argv[i], "--batch") == 0) {
-			batch = 1;
-			i++;
-		} else
-			break;
+	/* The global options (--user, --server ...) are main()'s, taken out. */
+	while (i < argc && strcmp(argv[i], "--batch") == 0) {
+		batch = 1;
+		i++;
 	}
 	if ((batch && i != argc) || (!batch && (i >= argc || argc - i > 2))) {
 		fprintf(stderr, _("usage: paw call [--user ID] METHOD [JSON]\n       paw call [--user ID] --batch < CALLS\n"));

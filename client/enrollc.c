@@ -113,7 +113,7 @@ enroll_code(struct paw_conf *conf, const char *hostport, const char *code)
 {
 	uint8_t			 key[32], s[32], code_id[16], psk[32];
 	struct enrolling	 e = { 0 };
-	struct loop		*loop = loop_create();
+	struct loop		*loop;
 	struct chan		*ch;
 	char			*why = NULL;
 	int64_t			 deadline = clock_ms() + 15000;
@@ -139,6 +139,7 @@ enroll_code(struct paw_conf *conf, const char *hostport, const char *code)
 		noise_keypair(conf->key, pub);
 		conf->have_key = 1;
 	}
+	loop = loop_create();
 	client_hello_payload(&sb);
 	ch = chan_connect(loop, fd, fd, conf->key, key, CHAN_ENROLL, code_id,
 	    psk, (uint8_t *)sb.data, sb.size, &enroll_cb, &e);

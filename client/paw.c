@@ -208,36 +208,84 @@ cmd_pubkey(struct paw_conf *conf)
 	return 0;
 }
 
+/* The options of every command, given before it (or after call). */
+struct opts {
+	const char	*lang, *user, *home;
+};
+
+/* Take the global option at argv[*i] (and its value): 1, or 0 if none. */
+static int
+global_opt(int argc, char **argv, int *i, struct paw_conf *conf,
+    struct opts *o)
+{
+	const char	*name = argv[*i], *v;
+
+	if (*i + 1 >= argc)
+		return 0;
+	v = argv[*i + 1];
+	if (strcmp(name, "--lang") == 0)
+		o->lang = v;
+	else if (strcmp(name, "--user") == 0)
+		o->user = v;
+	else if (strcmp(name, "--home") == 0)
+		o->home = v;
+	else if (strcmp(name, "--server") == 0) {
+		free(conf->server);
+		conf->server = xstrdup(v);
+	} else if (strcmp(name, "--ssh") == 0) {
+		free(conf->ssh);
+		conf->ssh = xstrdup(v);
+	} else
+		return 0;
+	(*i)++;
+	return 1;
+}
+
+/*
+ * paw call takes the global options after its name too, up to the method:
+ * they are taken out, and the rest (--batch, METHOD, JSON) is left in
+ * argv, which call_main() reads from 0 to the returned count.
+ */
+static int
+call_opts(int argc, char **argv, struct paw_conf *conf, struct opts *o)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (global_opt(argc, argv, &i, conf, o))
+			continue;
+		if (strcmp(argv[i], "--batch") != 0)
+			break;
+		argv[n++] = argv[i];
+	}
+	while (i < argc)
+		argv[n++] = argv[i++];
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct paw_conf	 conf = { 0 };
-	const char	*lang = NULL, *user = NULL, *home = getenv("PAW_HOME");
+	struct opts	 o = { .home = getenv("PAW_HOME") };
 	char		*err = NULL;
-	int		 i, rc = 0;
+	int		 i, n = 0, rc = 0;
 
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
-			lang = argv[++i];
-		else if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
-			conf.server = xstrdup(argv[++i]);
-		else if (strcmp(argv[i], "--ssh") == 0 && i + 1 < argc)
-			conf.ssh = xstrdup(argv[++i]);
-		else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
-			user = argv[++i];
-		else if (strcmp(argv[i], "--home") == 0 && i + 1 < argc)
-			home = argv[++i];
-		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+		if (global_opt(argc, argv, &i, &conf, &o))
+			continue;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 			usage();
-		else
-			break;
+		break;
 	}
-	setup_locale(lang);
+	if (i < argc && strcmp(argv[i], "call") == 0)
+		n = call_opts(argc - i - 1, argv + i + 1, &conf, &o);
+	setup_locale(o.lang);
 	if (sodium_init() < 0)
 		return 1;
 	umask(077);
-	if (home != NULL)
-		conf.home = xstrdup(home);
+	if (o.home != NULL)
+		conf.home = xstrdup(o.home);
 	else
 		conf.home = xasprintf("%s/.config/paw",
 		    getenv("HOME") ? getenv("HOME") : ".");
@@ -248,7 +296,7 @@ main(int argc, char **argv)
 	if (i < argc && strcmp(argv[i], "version") == 0)
 		printf("paw %s\n", PAW_VERSION);
 	else if (i < argc && strcmp(argv[i], "call") == 0)
-		rc = call_main(&conf, argc - i - 1, argv + i + 1, user);
+		rc = call_main(&conf, n, argv + i + 1, o.user);
 	else if (i < argc && strcmp(argv[i], "enroll") == 0)
 		rc = enroll_main(&conf, argc - i - 1, argv + i + 1);
 	else if (i < argc && strcmp(argv[i], "pubkey") == 0)
@@ -256,7 +304,7 @@ main(int argc, char **argv)
 	else if (i < argc)
 		usage();
 	else
-		rc = ui_main(&conf, user);
+		rc = ui_main(&conf, o.user);
 	conf_free(&conf);
 	return rc;
 }

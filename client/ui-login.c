@@ -1,7 +1,7 @@
 /*
  * The login screen: staff id and password (masked).  Failures are said by
- * error code (wrong password with the attempts left, locked account, no
- * connection), never with the server's English.  After a session expired
+ * error code (wrong id or password, never which of the two; locked
+ * account; no connection), never with the server's English.  After a session expired
  * the same screen opens over the open screens, so no form is lost.
  */
 #include <stdio.h>

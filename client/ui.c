@@ -91,23 +91,11 @@ client_err_text(const struct client_err *e)
 {
 	static char	 buf[512];
 	size_t		 i;
-	int		 left;
-	const char	*p;
 
 	for (i = 0; i < sizeof field_errs / sizeof field_errs[0]; i++) {
-		if (field_errs[i].code != e->code ||
-		    strcmp(field_errs[i].field, e->field) != 0)
-			continue;
-		if (e->code == ERR_UNAUTHENTICATED &&
-		    (p = strchr(e->message, '(')) != NULL &&
-		    sscanf(p, "(%d attempts left", &left) == 1) {
-			snprintf(buf, sizeof buf, ngettext(
-			    "Wrong staff id or password (%d attempt left)",
-			    "Wrong staff id or password (%d attempts left)",
-			    (unsigned long)left), left);
-			return buf;
-		}
-		return _(field_errs[i].text);
+		if (field_errs[i].code == e->code &&
+		    strcmp(field_errs[i].field, e->field) == 0)
+			return _(field_errs[i].text);
 	}
 	if ((unsigned)e->code < ERR__COUNT && code_errs[e->code] != NULL &&
 	    strcmp(e->word, err_word(e->code)) == 0)

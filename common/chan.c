@@ -51,6 +51,7 @@ struct chan {
 	int			 keepalive;
 	int64_t			 last_rx;
 	int			 record_busy;
+	char			 reason[64];	/* of a graceful close */
 	const struct chan_cb	*cb;
 	void			*arg;
 };
@@ -132,6 +133,19 @@ chan_connect(struct loop *loop, int fd_in, int fd_out, const uint8_t s_priv[32],
 	return c;
 }
 
+void
+chan_refuse(int fd, const uint8_t s_pub[32], int status)
+{
+	uint8_t	 ans[2 + 37] = { 0, 37, 'P', 'A', 'W', 1 }, junk[64];
+	ssize_t	 n;
+
+	ans[6] = (uint8_t)status;
+	memcpy(ans + 7, s_pub, 32);
+	n = read(fd, junk, sizeof junk);
+	n = write(fd, ans, sizeof ans);
+	(void)n;
+}
+
 /* Stop watching, close descriptors, tell the owner once. */
 static void
 chan_finish(struct chan *c, const char *reason)
@@ -189,7 +203,11 @@ chan_close(struct chan *c, const char *reason)
 		return;
 	if (c->st == ST_OPEN)
 		chan_encrypt_pending(c);
+	if (c->st == ST_CLOSED)
+		return;		/* the encryption failed and aborted */
 	c->st = ST_CLOSING;
+	/* Kept for the closed callback once the queued output is written. */
+	snprintf(c->reason, sizeof c->reason, "%s", reason);
 	if (buf_used(&c->out) == 0) {
 		chan_finish(c, reason);
 		return;
@@ -283,7 +301,7 @@ chan_write(struct chan *c)
 		buf_consume(&c->out, (size_t)n);
 	}
 	if (c->st == ST_CLOSING && buf_used(&c->out) == 0) {
-		chan_finish(c, "closed");
+		chan_finish(c, c->reason);
 		return -1;
 	}
 	chan_update(c);

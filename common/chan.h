@@ -62,6 +62,12 @@ struct chan	*chan_connect(struct loop *, int fd_in, int fd_out,
 		    int mode, const uint8_t *code_id, const uint8_t *psk,
 		    const uint8_t *payload, size_t len,
 		    const struct chan_cb *, void *arg);
+/*
+ * Answer a hello with status (HELLO_BUSY ...) on a descriptor that gets no
+ * channel, a connection refused at once: what the peer sent so far is read
+ * first, so the close that follows does not reset it.  Best effort.
+ */
+void		 chan_refuse(int fd, const uint8_t s_pub[32], int status);
 /* Close both descriptors (unless already closed) and wipe secrets. */
 void		 chan_free(struct chan *);
 

@@ -177,6 +177,17 @@ device_get(struct db *db, int64_t id, struct device *d, struct perr *err)
 	return 0;
 }
 
+char *
+device_json(struct db *db, int64_t id)
+{
+	static const char sql[] =
+	    "SELECT json_object('id', id, 'pubkey', lower(hex(pubkey)), "
+	    "'branch', branch, 'name', name, 'created', created, "
+	    "'last_seen', last_seen, 'revoked', revoked) FROM device WHERE id = ?";
+
+	return db_json(db, sql, id);
+}
+
 /* The list ends at a row whose key is not 32 bytes. */
 int
 device_list(struct db *db, const char *branch, device_fn *cb, void *arg)

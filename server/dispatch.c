@@ -272,10 +272,42 @@ rpc_actor(struct req *req, struct actor *a)
 {
 	struct session	*s = req->s;
 
-	a->staff = s->staff[0] != '\0' ? s->staff : NULL;
+	if (req->staff[0] != '\0') {
+		a->staff = req->staff;
+		a->role = req->role;
+	} else {
+		a->staff = s->staff[0] != '\0' ? s->staff : NULL;
+		a->role = s->role;
+	}
 	a->device = s->device;
 	a->branch = s->branch[0] != '\0' ? s->branch : NULL;
-	a->role = s->role;
+}
+
+void
+rpc_kick_device(struct req *req, int64_t device, const char *reason)
+{
+	req->kick_device = device;
+	req->kick_reason = reason;
+}
+
+void
+rpc_kick_staff(struct req *req, const char *staff, const char *reason)
+{
+	free(req->kick_staff);
+	req->kick_staff = xstrdup(staff);
+	req->kick_reason = reason;
+}
+
+/* The kicks a committed method asked for, after its reply. */
+static void
+req_kick(struct req *req)
+{
+	if (req->failed)
+		return;
+	if (req->kick_device > 0)
+		server_kick_device(req->srv, req->kick_device, req->kick_reason);
+	if (req->kick_staff != NULL)
+		server_kick_staff(req->srv, req->kick_staff, req->kick_reason);
 }
 
 void
@@ -310,6 +342,7 @@ req_free(struct req *req)
 	free(req->audit_id);
 	free(req->audit_before);
 	free(req->audit_after);
+	free(req->kick_staff);
 	msgpack_sbuffer_destroy(&req->sb);
 	msgpack_unpacked_destroy(&req->msg);
 	free(req->raw);
@@ -390,6 +423,7 @@ req_reply(struct req *req)
 		session_send(req->s, sb.data, sb.size);
 		msgpack_sbuffer_destroy(&sb);
 	}
+	req_kick(req);
 	if (req->failed && req->err.code == ERR_INTERNAL)
 		log_error("%s: %s", req->m->name, req->err.msg);
 	if (req->db != NULL)
@@ -581,6 +615,8 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 	req->s = s;
 	req->srv = s->srv;
 	req->db = s->srv->db;
+	snprintf(req->staff, sizeof req->staff, "%s", s->staff);
+	req->role = s->role;
 	req->msgid = msg.msgid;
 	req->params = msg.params;
 	if ((req->m = method_find(msg.method, msg.method_len, &mi)) == NULL) {

@@ -27,7 +27,7 @@ usage(void)
 	    "usage: pawd init DIR\n"
 	    "       pawd serve DIR [--listen HOST:PORT]... [--stdio]\n"
 	    "                  [--log FILE] [--log-level debug|info|warn|error]\n"
-	    "                  [--idle-timeout SECONDS]\n"
+	    "                  [--idle-timeout SECONDS] [--max-sessions N]\n"
 	    "       pawd pubkey DIR\n"
 	    "       pawd enroll DIR --branch CODE\n"
 	    "       pawd device add DIR --branch CODE --pubkey HEX [--name NAME]\n"
@@ -74,61 +74,103 @@ open_db(const char *dir)
 	return db;
 }
 
+/* The first admin's password, checked and hashed; 0 or -1 (said). */
 static int
-cmd_init(const char *dir)
+init_password(char hash[128])
 {
-	uint8_t		 priv[32], pub[32];
-	char		*path, *pw, hash[128], hex[65];
 	const char	*env = getenv("PAW_ADMIN_PASSWORD");
+	char		*pw;
 	struct perr	 err;
-	struct db	*db;
-	int		 fd;
+	int		 rc = -1;
 
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		fprintf(stderr, "pawd: %s: %s\n", dir, strerror(errno));
-		return 1;
+	pw = env != NULL ? xstrdup(env) : read_secret("HQ admin password: ");
+	if (pw == NULL)
+		fprintf(stderr, "pawd: admin password: none given "
+		    "(set PAW_ADMIN_PASSWORD)\n");
+	else if (staff_check_password(pw, &err) != 0)
+		fprintf(stderr, "pawd: admin password: %s\n", err.msg);
+	else if (staff_hash(pw, hash) != 0)
+		fprintf(stderr, "pawd: admin password: cannot hash it\n");
+	else
+		rc = 0;
+	if (pw != NULL) {
+		sodium_memzero(pw, strlen(pw));
+		free(pw);
 	}
-	path = xasprintf("%s/server.key", dir);
+	return rc;
+}
+
+/* Write a new server key to path (mode 0600, never over one); 0 or -1. */
+static int
+init_key(const char *path, uint8_t pub[32])
+{
+	uint8_t	priv[32];
+	int	fd, rc = 0;
+
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1) {
 		fprintf(stderr, "pawd: %s: %s (already initialised?)\n", path,
 		    strerror(errno));
-		free(path);
-		return 1;
+		return -1;
 	}
 	noise_keypair(priv, pub);
 	if (write(fd, priv, 32) != 32 || fsync(fd) != 0) {
 		fprintf(stderr, "pawd: %s: write failed\n", path);
-		close(fd);
 		unlink(path);
-		return 1;
+		rc = -1;
 	}
 	close(fd);
-	free(path);
 	sodium_memzero(priv, sizeof priv);
-	pw = env != NULL ? xstrdup(env) : read_secret("HQ admin password: ");
-	if (pw == NULL || staff_check_password(pw, &err) != 0) {
-		fprintf(stderr, "pawd: admin password: %s\n",
-		    pw == NULL ? "none given (set PAW_ADMIN_PASSWORD)" : err.msg);
-		return 1;
+	return rc;
+}
+
+/*
+ * Everything that can be refused (the password, an existing key) is
+ * checked before anything is created, and a failure after the key is
+ * written removes it: a failed init can simply be run again.
+ */
+static int
+cmd_init(const char *dir)
+{
+	uint8_t		 pub[32];
+	char		*path = xasprintf("%s/server.key", dir), hash[128], hex[65];
+	struct perr	 err = { .msg = "database error" };
+	struct db	*db;
+	int		 rc = 1;
+
+	if (access(path, F_OK) == 0) {
+		fprintf(stderr, "pawd: %s: %s (already initialised?)\n", path,
+		    strerror(EEXIST));
+		goto out;
 	}
-	if (staff_hash(pw, hash) != 0)
-		return 1;
-	sodium_memzero(pw, strlen(pw));
-	free(pw);
-	db = open_db(dir);
+	if (init_password(hash) != 0)
+		goto out;
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		fprintf(stderr, "pawd: %s: %s\n", dir, strerror(errno));
+		goto out;
+	}
+	if (init_key(path, pub) != 0)
+		goto out;
+	if ((db = server_db_open(dir)) == NULL) {
+		unlink(path);
+		goto out;
+	}
 	if (db_begin(db) != 0 ||
 	    branch_insert(db, "HQ", "Headquarters", "", "", &err) != 0 ||
 	    staff_insert(db, "admin", "HQ admin", R_HQ, "HQ", hash, &err) != 0 ||
 	    audit_add(db, &(struct actor){ .branch = "HQ" }, "pawd.init",
 	    "branch", "HQ", NULL, NULL) != 0 || db_commit(db) != 0) {
+		db_rollback(db);
 		fprintf(stderr, "pawd: init failed: %s\n", err.msg);
-		db_close(db);
-		return 1;
+		unlink(path);
+	} else {
+		hex_encode(pub, 32, hex);
+		printf("%s\n", hex);
+		rc = 0;
 	}
 	db_close(db);
-	hex_encode(pub, 32, hex);
-	printf("%s\n", hex);
-	return 0;
+out:
+	free(path);
+	return rc;
 }
 
 static int
@@ -140,6 +182,9 @@ cmd_pubkey(const char *dir)
 
 	if (f == NULL || fread(priv, 1, 32, f) != 32) {
 		fprintf(stderr, "pawd: %s: cannot read\n", path);
+		if (f != NULL)
+			fclose(f);
+		free(path);
 		return 1;
 	}
 	fclose(f);
@@ -238,7 +283,7 @@ cmd_serve(const char *dir, int argc, char **argv)
 {
 	struct server	 srv;
 	const char	*logfile = NULL, *level = "info", *listens[8];
-	int		 nlisten = 0, stdio = 0, idle = 0, i, lv;
+	int		 nlisten = 0, stdio = 0, idle = 0, maxs = 0, i, lv;
 	char		*deflog = NULL;
 
 	for (i = 0; i < argc; i++) {
@@ -253,6 +298,8 @@ cmd_serve(const char *dir, int argc, char **argv)
 			level = argv[++i];
 		else if (strcmp(argv[i], "--idle-timeout") == 0 && i + 1 < argc)
 			idle = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--max-sessions") == 0 && i + 1 < argc)
+			maxs = atoi(argv[++i]);
 		else
 			usage();
 	}
@@ -270,6 +317,8 @@ cmd_serve(const char *dir, int argc, char **argv)
 		return 1;
 	if (idle > 0)
 		srv.idle_timeout = idle;
+	if (maxs > 0)
+		srv.max_sessions = maxs;
 	if (stdio) {
 		if (server_serve_stdio(&srv) != 0)
 			return 1;

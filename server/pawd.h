@@ -60,6 +60,8 @@ struct req {
 	struct session		*s;
 	struct db		*db;
 	const struct method	*m;
+	char			 staff[ID_MAX];	/* who sent it ("" before login) */
+	int			 role;
 	uint32_t		 msgid;
 	const msgpack_object	*params;	/* map or NULL */
 	msgpack_sbuffer		 sb;		/* the result */
@@ -76,6 +78,9 @@ struct req {
 	msgpack_unpacked	 msg;		/* owns params (async requests) */
 	uint8_t			*raw;		/* the record, kept for F_READ */
 	void			*ctx;		/* an async handler's state */
+	int64_t			 kick_device;	/* sessions to cut after the reply */
+	char			*kick_staff;
+	const char		*kick_reason;
 	struct req		*next;
 };
 
@@ -168,8 +173,19 @@ void		 rpc_fail_perr(struct req *, const struct perr *);
 /* Name the entity for the audit row; before is JSON or NULL (copied). */
 void		 rpc_audit(struct req *, const char *entity, const char *id,
 		    const char *before);
-/* The actor of this request. */
+/*
+ * The actor of this request: who was logged in when it arrived, so a
+ * logout is still theirs; for a request that logged in, who it logged in.
+ */
 void		 rpc_actor(struct req *, struct actor *);
+/*
+ * Once the method has committed and its reply is queued, cut every live
+ * session of a device, or of a staff member: the caller's own session too,
+ * which gets its answer first, then session.closing.  reason is static.
+ */
+void		 rpc_kick_device(struct req *, int64_t device, const char *reason);
+void		 rpc_kick_staff(struct req *, const char *staff,
+		    const char *reason);
 /* A list being packed apart, to be put under a key once its size is known. */
 struct collect {
 	msgpack_sbuffer	 sb;
@@ -204,6 +220,11 @@ int		 role_parse(const char *);
 #undef M
 
 /* server.c */
+/* Refusals of one kind, logged when they start and when they have stopped. */
+struct episode {
+	int		 count;		/* refusals so far, 0 if none */
+	int64_t		 last;		/* ms of the latest */
+};
 struct server {
 	struct loop	*loop;
 	struct db	*db;
@@ -214,7 +235,12 @@ struct server {
 	size_t		 nlisten;
 	struct session	*sessions;
 	int		 nsessions;
+	int		 nbusy;		/* of them, only answering "busy" */
 	int		 max_sessions;
+	struct episode	 full;		/* at max_sessions */
+	struct episode	 starved;	/* out of descriptors */
+	int		 spare_fd;	/* /dev/null, given up to refuse at EMFILE */
+	int		 paused;	/* listeners unwatched for a moment */
 	int		 idle_timeout;	/* seconds */
 	int		 shutting_down;
 	int		 stdio;
@@ -243,6 +269,8 @@ void		 server_kick_staff(struct server *, const char *staff,
 /* session.c */
 #define SESSION_ENROLL	0x1
 #define SESSION_DEAD	0x2
+#define SESSION_BUSY	0x4	/* over max_sessions: answer the hello busy */
+#define SESSION_HELLO	0x8	/* hello accepted, handshake or open */
 struct session {
 	struct server	*srv;
 	struct chan	*chan;
@@ -263,8 +291,9 @@ struct session {
 	struct session	*next, *prev;
 };
 
+/* flags: 0 or SESSION_BUSY. */
 struct session	*session_create(struct server *, int fd_in, int fd_out,
-		    const char *peer);
+		    const char *peer, int flags);
 /* Unlink and free once nothing refers to it. */
 void		 session_reap(struct server *);
 void		 session_kill(struct session *, const char *reason);
@@ -303,6 +332,12 @@ typedef void	 staff_fn(const struct staff *, void *);
 /* Hash a password with Argon2id (slow: call from a worker). 0 or -1. */
 int		 staff_hash(const char *password, char out[128]);
 int		 staff_verify(const char *hash, const char *password);
+/*
+ * The hash of a random password, checked for an unknown or disabled id so
+ * it takes as long to refuse as a wrong password.  Computed once, by the
+ * first caller (slow: call from a worker); the others wait for it.
+ */
+const char	*staff_dummy_hash(void);
 int		 staff_check_password(const char *password, struct perr *);
 int		 staff_insert(struct db *, const char *id, const char *name,
 		    int role, const char *branch, const char *hash,
@@ -402,6 +437,8 @@ int64_t		 device_register(struct db *, int64_t code_row,
 /* Load a device by row id; not_found. */
 int		 device_get(struct db *, int64_t id, struct device *,
 		    struct perr *);
+/* JSON of a device row for the audit trail (caller frees), NULL if none. */
+char		*device_json(struct db *, int64_t id);
 /* The devices of branch (NULL: every branch) by id; how many. */
 int		 device_list(struct db *, const char *branch, device_fn *,
 		    void *);

@@ -3,6 +3,7 @@
  * device.c or audit.c, pack the result.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "hex.h"
 #include "log.h"
@@ -53,19 +54,23 @@ rpc_device_revoke(struct req *req)
 	int64_t		 id = rpc_int(req, "id", 0);
 	struct device	 d;
 	struct perr	 err;
-	char		 idstr[32];
+	char		 idstr[32], *before = device_json(req->db, id);
 
 	if (device_revoke(req->db, id, req->s->role == R_MANAGER ?
 	    req->s->staff_branch : NULL, &err) != 0) {
+		free(before);
 		rpc_fail_perr(req, &err);
 		return;
 	}
 	snprintf(idstr, sizeof idstr, "%lld", (long long)id);
-	rpc_audit(req, "device", idstr, "{\"revoked\":false}");
+	rpc_audit(req, "device", idstr, before);
+	free(before);
+	req->audit_after = device_json(req->db, id);
 	log_warn("device %lld revoked by %s", (long long)id, req->s->staff);
 	if (device_get(req->db, id, &d, &err) == 0)
 		pack_device(&req->pk, &d);
-	server_kick_device(req->srv, id, "device revoked");
+	/* After the answer: the caller may be revoking the device it is on. */
+	rpc_kick_device(req, id, "device revoked");
 }
 
 /* The first record of an enrollment channel: it decrypted, so the PSK matched. */

@@ -265,6 +265,6 @@ rpc_staff_disable(struct req *req)
 	}
 	rpc_audit(req, "staff", id, before);
 	free(before);
-	server_kick_staff(req->srv, id, "account disabled");
+	rpc_kick_staff(req, id, "account disabled");
 	staff_reply(req, id);
 }

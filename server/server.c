@@ -1,8 +1,9 @@
 /*
  * The server process: listening sockets, the accept path, the cron timer
  * (idle sessions), signals through a self-pipe, and graceful shutdown:
- * stop accepting, answer what is in flight, tell every client, close the
- * database cleanly.
+ * answer what is in flight, tell every client, close the database cleanly.
+ * A connection that cannot be served, past max_sessions or during the
+ * shutdown, still hears why: hello status 2, busy, then the close.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,17 @@
 #include "pawd.h"
 #include "xmalloc.h"
 
+/*
+ * Connections answered busy at once, at most (past that they are closed
+ * unanswered), and how long each may take to send its hello.
+ */
+#define BUSY_MAX	64
+#define BUSY_TIMEOUT	5000	/* ms */
+/* Out of descriptors and of the spare too: listeners rest this long. */
+#define STARVED_PAUSE	100	/* ms */
+/* An episode of refusals ends after this long without one. */
+#define EPISODE_QUIET	2000	/* ms */
+
 static int	sig_fd = -1;
 
 static void
@@ -48,20 +60,63 @@ set_nonblock(int fd)
 	return fl == -1 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/* Count a refusal: 1 if it starts an episode (to be logged). */
+static int
+episode_hit(struct episode *e)
+{
+	e->last = clock_ms();
+	return e->count++ == 0;
+}
+
+/* The refusals of an episode that has just ended, else 0. */
+static int
+episode_over(struct episode *e, int64_t now)
+{
+	int	n = e->count;
+
+	if (n == 0 || now - e->last < EPISODE_QUIET)
+		return 0;
+	e->count = 0;
+	return n;
+}
+
 static void
 server_cron(void *arg)
 {
 	struct server	*srv = arg;
 	struct session	*s;
-	int64_t		 now = clock_ms();
+	int64_t		 now = clock_ms(), quiet;
+	int		 n;
 
 	for (s = srv->sessions; s != NULL; s = s->next) {
 		if (s->flags & SESSION_DEAD)
 			continue;
-		if (now - chan_last_rx(s->chan) > (int64_t)srv->idle_timeout * 1000)
+		quiet = now - chan_last_rx(s->chan);
+		if ((s->flags & SESSION_BUSY) && quiet > BUSY_TIMEOUT)
+			session_kill(s, "no hello");
+		else if (quiet > (int64_t)srv->idle_timeout * 1000)
 			session_kill(s, "idle timeout");
 	}
+	if ((n = episode_over(&srv->full, now)) > 0)
+		log_info("under the maximum of sessions again, %d connections "
+		    "were answered busy", n);
+	if ((n = episode_over(&srv->starved, now)) > 0)
+		log_info("descriptors free again, %d connections were answered "
+		    "busy", n);
 	loop_add_timer(srv->loop, 1000, server_cron, srv);
+}
+
+/* A shutdown waits for the sessions past their hello, not for the others. */
+static int
+server_draining(struct server *srv)
+{
+	struct session	*s;
+
+	for (s = srv->sessions; s != NULL; s = s->next) {
+		if (s->flags & SESSION_HELLO)
+			return 1;
+	}
+	return 0;
 }
 
 static void
@@ -73,34 +128,45 @@ server_before_sleep(void *arg)
 	db_release(srv->db);
 	if (srv->stdio && srv->sessions == NULL)
 		loop_stop(srv->loop);
-	if (srv->shutting_down && srv->sessions == NULL &&
+	if (srv->shutting_down && !server_draining(srv) &&
 	    worker_busy(srv->worker) == 0 && worker_busy(srv->readers) == 0)
 		loop_stop(srv->loop);
 }
 
-/* Begin a graceful shutdown: no new sessions, close the live ones. */
 static void
-server_shutdown(struct server *srv)
+server_unlisten(struct server *srv)
 {
-	struct session	*s;
-	size_t		 i;
+	size_t	i;
 
-	if (srv->shutting_down)
-		return;
-	log_info("shutting down: %d sessions", srv->nsessions);
-	srv->shutting_down = 1;
 	for (i = 0; i < srv->nlisten; i++) {
 		loop_del_fd(srv->loop, srv->listen_fds[i]);
 		close(srv->listen_fds[i]);
 	}
 	srv->nlisten = 0;
+}
+
+/*
+ * Begin a graceful shutdown: no new sessions, close the live ones.  The
+ * listeners stay open while the answers drain, so a hello meanwhile is
+ * told the server is shutting down (busy) instead of meeting a closed port
+ * or an empty read; so are connections still to send their hello.
+ */
+static void
+server_shutdown(struct server *srv)
+{
+	struct session	*s;
+
+	if (srv->shutting_down)
+		return;
+	log_info("shutting down: %d sessions", srv->nsessions);
+	srv->shutting_down = 1;
 	/* Answer what clients already sent, then say goodbye. */
 	for (s = srv->sessions; s != NULL; s = s->next) {
 		if (!(s->flags & SESSION_DEAD))
 			chan_drain(s->chan);
 	}
 	for (s = srv->sessions; s != NULL; s = s->next) {
-		if (s->pending == 0)
+		if (s->pending == 0 && (s->flags & SESSION_HELLO))
 			session_kill(s, "server shutting down");
 	}
 }
@@ -184,6 +250,18 @@ server_db_open(const char *dir)
 	return db;
 }
 
+static void
+server_dummy_hash(void *arg)
+{
+	staff_dummy_hash();
+}
+
+static void
+server_dummy_ready(void *arg)
+{
+	log_debug("login dummy hash ready");
+}
+
 int
 server_init(struct server *srv, const char *dir)
 {
@@ -194,6 +272,7 @@ server_init(struct server *srv, const char *dir)
 	srv->idle_timeout = 600;
 	srv->max_sessions = 10000;
 	srv->started = clock_now();
+	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (server_load_key(srv) != 0) {
 		log_error("%s/server.key: cannot read (run pawd init)", dir);
 		return -1;
@@ -208,6 +287,8 @@ server_init(struct server *srv, const char *dir)
 	srv->loop = loop_create();
 	srv->worker = worker_create(srv->loop, 2);
 	srv->readers = worker_create(srv->loop, worker_ncpu());
+	/* Now, off the loop: the first unknown id is refused no slower. */
+	worker_submit(srv->worker, server_dummy_hash, server_dummy_ready, NULL);
 	if (pipe2(srv->sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		return -1;
 	sig_fd = srv->sig_pipe[1];
@@ -221,20 +302,72 @@ server_init(struct server *srv, const char *dir)
 }
 
 static void
+server_resume_listen(void *arg)
+{
+	struct server	*srv = arg;
+	size_t		 i;
+
+	srv->paused = 0;
+	if (srv->spare_fd == -1)
+		srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	for (i = 0; i < srv->nlisten; i++)
+		loop_set_fd(srv->loop, srv->listen_fds[i], LOOP_READ);
+}
+
+/*
+ * accept() failed for want of descriptors (EMFILE, ENFILE).  The connection
+ * stays queued, so the listener stays readable and the loop would spin on
+ * it.  Give up the spare descriptor for a moment to take the connection,
+ * answer its hello busy at once (status 2) and close it; without a spare,
+ * stop watching the listeners for a moment.  0 if a connection was taken.
+ */
+static int
+server_starved(struct server *srv, int fd)
+{
+	const char	*why = strerror(errno);
+	size_t		 i;
+	int		 c;
+
+	if (episode_hit(&srv->starved))
+		log_warn("accept: %s: answering busy until descriptors free up",
+		    why);
+	if (srv->spare_fd == -1) {
+		if (!srv->paused) {
+			srv->paused = 1;
+			for (i = 0; i < srv->nlisten; i++)
+				loop_set_fd(srv->loop, srv->listen_fds[i], 0);
+			loop_add_timer(srv->loop, STARVED_PAUSE,
+			    server_resume_listen, srv);
+		}
+		return -1;
+	}
+	close(srv->spare_fd);
+	if ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
+		chan_refuse(c, srv->s_pub, HELLO_BUSY);
+		close(c);
+	}
+	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return c != -1 ? 0 : -1;
+}
+
+static void
 server_accept(int fd, int events, void *arg)
 {
 	struct server		*srv = arg;
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
 	char			 host[NI_MAXHOST], serv[NI_MAXSERV], peer[64];
-	int			 c, one = 1, i;
+	int			 c, one = 1, i, flags;
 
 	for (i = 0; i < 64; i++) {
 		len = sizeof ss;
 		c = accept4(fd, (struct sockaddr *)&ss, &len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (c == -1) {
-			if (errno != EAGAIN && errno != EINTR)
+			if (errno == EMFILE || errno == ENFILE) {
+				if (server_starved(srv, fd) == 0)
+					continue;
+			} else if (errno != EAGAIN && errno != EINTR)
 				log_warn("accept: %s", strerror(errno));
 			return;
 		}
@@ -244,12 +377,20 @@ server_accept(int fd, int events, void *arg)
 			snprintf(peer, sizeof peer, "?");
 		else
 			snprintf(peer, sizeof peer, "%.40s:%.8s", host, serv);
-		if (srv->nsessions >= srv->max_sessions) {
-			log_warn("%s: refused, %d sessions", peer, srv->nsessions);
-			close(c);
-			continue;
+		flags = 0;
+		if (srv->nsessions - srv->nbusy >= srv->max_sessions) {
+			/* Once per episode: a flood must not flood the log. */
+			if (episode_hit(&srv->full))
+				log_warn("%d sessions, the maximum: answering busy",
+				    srv->nsessions - srv->nbusy);
+			log_debug("%s: busy", peer);
+			if (srv->nbusy >= BUSY_MAX) {
+				close(c);
+				continue;
+			}
+			flags = SESSION_BUSY;
 		}
-		if (session_create(srv, c, c, peer) == NULL)
+		if (session_create(srv, c, c, peer, flags) == NULL)
 			close(c);
 	}
 }
@@ -324,7 +465,7 @@ server_serve_stdio(struct server *srv)
 	srv->stdio = 1;
 	set_nonblock(0);
 	set_nonblock(1);
-	return session_create(srv, 0, 1, "stdio") != NULL ? 0 : -1;
+	return session_create(srv, 0, 1, "stdio", 0) != NULL ? 0 : -1;
 }
 
 void
@@ -333,7 +474,11 @@ server_run(struct server *srv)
 	int64_t	deadline;
 
 	loop_run(srv->loop);
-	/* Give closing sessions a moment to flush, then stop for good. */
+	/*
+	 * Give closing sessions a moment to flush, and the connections yet to
+	 * send their hello a moment to hear "busy", then stop for good.
+	 */
+	server_unlisten(srv);
 	deadline = clock_ms() + 3000;
 	while ((srv->sessions != NULL || worker_busy(srv->worker) > 0 ||
 	    worker_busy(srv->readers) > 0) &&
@@ -355,10 +500,13 @@ server_free(struct server *srv)
 	for (s = srv->sessions; s != NULL; s = s->next)
 		s->pending = 0;
 	session_reap(srv);
+	server_unlisten(srv);
 	db_close(srv->db);
 	free(srv->db_path);
 	loop_free(srv->loop);
 	sig_fd = -1;
+	if (srv->spare_fd != -1)
+		close(srv->spare_fd);
 	close(srv->sig_pipe[0]);
 	close(srv->sig_pipe[1]);
 	free(srv->listen_fds);

@@ -22,8 +22,9 @@ session_hello(struct chan *c, int mode, const uint8_t *code_id, uint8_t psk[32],
 {
 	struct session	*s = arg;
 
-	if (s->srv->shutting_down)
+	if ((s->flags & SESSION_BUSY) || s->srv->shutting_down)
 		return HELLO_BUSY;
+	s->flags |= SESSION_HELLO;
 	if (mode != CHAN_ENROLL)
 		return HELLO_OK;
 	s->flags |= SESSION_ENROLL;
@@ -112,11 +113,13 @@ static const struct chan_cb session_cb = {
 };
 
 struct session *
-session_create(struct server *srv, int fd_in, int fd_out, const char *peer)
+session_create(struct server *srv, int fd_in, int fd_out, const char *peer,
+    int flags)
 {
 	struct session	*s = xcalloc(1, sizeof *s);
 
 	s->srv = srv;
+	s->flags = flags;
 	s->id = ++srv->next_session_id;
 	snprintf(s->peer, sizeof s->peer, "%s", peer);
 	if ((s->chan = chan_accept(srv->loop, fd_in, fd_out, srv->s_priv,
@@ -129,6 +132,8 @@ session_create(struct server *srv, int fd_in, int fd_out, const char *peer)
 		srv->sessions->prev = s;
 	srv->sessions = s;
 	srv->nsessions++;
+	if (s->flags & SESSION_BUSY)
+		srv->nbusy++;
 	return s;
 }
 
@@ -186,6 +191,8 @@ session_reap(struct server *srv)
 		if (s->next != NULL)
 			s->next->prev = s->prev;
 		srv->nsessions--;
+		if (s->flags & SESSION_BUSY)
+			srv->nbusy--;
 		chan_free(s->chan);
 		sodium_memzero(s, sizeof *s);
 		free(s);

@@ -37,6 +37,16 @@ free_port() {
 	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# Run cmd with its standard error in FILE and in the test's log too, where
+# the runner looks for sanitizer reports.
+errs_to() {	# FILE cmd...
+	local f=$1 rc=0
+	shift
+	"$@" 2>"$f" || rc=$?
+	cat "$f" >&2
+	return $rc
+}
+
 # Wait until cmd succeeds, polling (never a blind sleep); fail after secs.
 wait_for() {	# secs cmd...
 	local secs=$1; shift
@@ -62,7 +72,7 @@ start_server() {
 	"$PAWD" init "$DATA" >"$T/pubkey" 2>>"$T/pawd.log" || fail "pawd init failed"
 	run_server "$@"
 	local code
-	code=$("$PAWD" enroll "$DATA" --branch HQ 2>/dev/null) || fail "pawd enroll failed"
+	code=$(errs_to "$T/enroll.err" "$PAWD" enroll "$DATA" --branch HQ) || fail "pawd enroll failed"
 	"$PAW" enroll "127.0.0.1:$PORT" "$code" >/dev/null || fail "paw enroll failed"
 }
 
@@ -76,20 +86,31 @@ stop_server() {
 
 restart_server() { stop_server; run_server "$@"; }
 
+# A stand-in for ssh in $T/fake-ssh (for PAW_SSH): it ignores the options
+# and the host and runs the remote command here.
+mk_fake_ssh() {
+	cat >"$T/fake-ssh" <<'SH'
+#!/bin/sh
+while [ $# -gt 1 ]; do shift; done
+exec sh -c "$1"
+SH
+	chmod +x "$T/fake-ssh"
+}
+
 # paw call as USER; result on stdout, error JSON in $ERRF.
 call() {	# USER METHOD [JSON]
 	local user=$1 method=$2 json=${3:-}
 	local pw=${STAFF_PW[$user]:-}
 	if [ -n "$json" ]; then
-		PAW_PASSWORD=$pw "$PAW" call --user "$user" "$method" "$json" 2>"$ERRF"
+		PAW_PASSWORD=$pw errs_to "$ERRF" "$PAW" call --user "$user" "$method" "$json"
 	else
-		PAW_PASSWORD=$pw "$PAW" call --user "$user" "$method" 2>"$ERRF"
+		PAW_PASSWORD=$pw errs_to "$ERRF" "$PAW" call --user "$user" "$method"
 	fi
 }
 
 # paw call without logging in.
 call_anon() {	# METHOD [JSON]
-	"$PAW" call "$@" 2>"$ERRF"
+	errs_to "$ERRF" "$PAW" call "$@"
 }
 
 mkstaff() {	# ID ROLE BRANCH PASSWORD
@@ -134,6 +155,11 @@ call_err() {	# USER METHOD JSON CODE [FIELD]
 	if [ $# -ge 5 ]; then
 		assert_eq "$(jget "$e" .field)" "$5" "$2 error field ($e)"
 	fi
+}
+
+# pawd.log holds TEXT at least N times (default 1).
+log_has() {	# TEXT [N]
+	[ "$(grep -cF -- "$1" "$T/pawd.log")" -ge "${2:-1}" ]
 }
 
 db_query() { sqlite3 -batch -noheader "file:$DATA/paw.db?mode=ro" "$1"; }

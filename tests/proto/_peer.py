@@ -19,7 +19,7 @@ def free_port():
 
 class Server:
     """A real pawd on a free loopback port with a fresh data directory."""
-    def __init__(self, extra=()):
+    def __init__(self, extra=(), wrap=()):
         self.tmp = tempfile.mkdtemp(prefix='pawproto.')
         self.dir = os.path.join(self.tmp, 'data')
         self.port = free_port()
@@ -28,7 +28,7 @@ class Server:
                              capture_output=True).stdout
         self.pub = bytes.fromhex(out.decode().strip())
         self.log = open(os.path.join(self.tmp, 'pawd.log'), 'w')
-        self.proc = subprocess.Popen([PAWD, 'serve', self.dir, '--listen',
+        self.proc = subprocess.Popen(list(wrap) + [PAWD, 'serve', self.dir, '--listen',
                                       '127.0.0.1:%d' % self.port, '--log-level', 'debug'] + list(extra),
                                      stdout=self.log, stderr=self.log)
         end = time.time() + 20
@@ -46,13 +46,25 @@ class Server:
                         '--pubkey', kp.public.data.hex()], check=True, capture_output=True)
         return kp
 
-    def stop(self):
-        self.proc.terminate()
-        rc = self.proc.wait(20)
+    def log_text(self):
+        self.log.flush()
+        return open(os.path.join(self.tmp, 'pawd.log')).read()
+
+    def reap(self):
+        """Kill pawd if it still runs; its log, checked for sanitizer reports."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(20)
         self.log.close()
         text = open(os.path.join(self.tmp, 'pawd.log')).read()
         if 'Sanitizer' in text or 'runtime error:' in text:
             raise AssertionError('sanitizer report in pawd.log:\n' + text)
+        return text
+
+    def stop(self):
+        self.proc.terminate()
+        rc = self.proc.wait(20)
+        self.reap()
         return rc
 
 
@@ -133,6 +145,21 @@ class Conn:
                     rec, self.plain = self.plain[4:4 + n], self.plain[4 + n:]
                     return msgpack.unpackb(rec, strict_map_key=False)
             self.plain += self.rx.decrypt_with_ad(b'', self.recv_frame())
+
+    def drain(self):
+        """Read to the end: the responses by msgid, and whether a
+        session.closing notice came."""
+        got, closing = {}, False
+        try:
+            while True:
+                r = self.recv_record()
+                if r[0] == 1:
+                    got[r[1]] = r
+                elif r[0] == 2 and r[1] == 'session.closing':
+                    closing = True
+        except EOFError:
+            pass
+        return got, closing
 
     def call(self, method, params=None, msgid=1):
         self.send_record([0, msgid, method, [params or {}]])

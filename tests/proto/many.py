@@ -53,3 +53,5 @@ try:
     print('idle session closed after %.1f s' % (time.time() - t0))
 finally:
     assert srv.stop() == 0
+log = open(os.path.join(srv.tmp, 'pawd.log')).read()
+assert 'closed: idle timeout' in log, 'close reason not logged:\n' + log

@@ -22,18 +22,9 @@ try:
             c.send_record([0, 100 + i, 'branch.list' if i % 2 else 'system.ping', []])
     srv.proc.send_signal(signal.SIGTERM)
     for c in conns:
-        got, closing = set(), False
-        try:
-            while True:
-                r = c.recv_record()
-                if r[0] == 1:
-                    assert r[2] is None, r
-                    got.add(r[1])
-                elif r[0] == 2 and r[1] == 'session.closing':
-                    closing = True
-        except EOFError:
-            pass
-        assert got == set(range(100, 300)), 'unanswered: %d' % (200 - len(got))
+        got, closing = c.drain()
+        assert all(r[2] is None for r in got.values()), got
+        assert set(got) == set(range(100, 300)), 'unanswered: %d' % (200 - len(got))
         assert closing, 'no session.closing notice'
     rc = srv.proc.wait(20)
     assert rc == 0, rc
@@ -43,9 +34,5 @@ try:
     ok = True
     print('sigterm: ok')
 finally:
-    if srv.proc.poll() is None:
-        srv.proc.kill()
-    srv.log.close()
-    log = open(os.path.join(srv.tmp, 'pawd.log')).read()
-    assert 'Sanitizer' not in log and 'runtime error:' not in log, log
+    log = srv.reap()
     assert 'shutting down' in log, log
