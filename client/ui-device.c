@@ -19,12 +19,12 @@ struct device_view {
 };
 
 static const struct column device_cols[] = {
-	{ N_("No."), 4, 1 },
-	{ N_("Name"), 16, 0 },
-	{ N_("Branch"), 8, 0 },
-	{ N_("Enrolled"), 10, 0 },
-	{ N_("Last seen"), 10, 0 },
-	{ N_("Status"), 0, 0 },
+	{ N_("No."), 4, 1, 0 },
+	{ N_("Name"), 16, 0, 2 },
+	{ N_("Branch"), 8, 0, 0 },
+	{ N_("Enrolled"), 10, 0, 0 },
+	{ N_("Last seen"), 10, 0, 0 },
+	{ N_("Status"), 0, 0, 1 },
 };
 
 static void

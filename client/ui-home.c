@@ -37,11 +37,11 @@ struct home {
 };
 
 static const struct column home_cols[] = {
-	{ N_("Card"), 12, 0 },
-	{ N_("Name"), 14, 0 },
-	{ N_("Phone"), 13, 0 },
-	{ N_("Pets"), 0, 0 },
-	{ N_("Branch"), 8, 0 },
+	{ N_("Card"), 12, 0, 0 },
+	{ N_("Name"), 14, 0, 1 },
+	{ N_("Phone"), 13, 0, 0 },
+	{ N_("Pets"), 10, 0, 1 },
+	{ N_("Branch"), 8, 0, 0 },
 };
 
 static void

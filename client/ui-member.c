@@ -86,20 +86,20 @@ static const struct field_def feedback_fields[] = {
 };
 
 static const struct column pet_cols[] = {
-	{ N_("Name"), 10, 0 },
-	{ N_("Species"), 8, 0 },
-	{ N_("Breed"), 12, 0 },
-	{ N_("Sex"), 8, 0 },
-	{ N_("Born"), 10, 0 },
-	{ N_("Weight"), 7, 1 },
-	{ N_("Health"), 0, 0 },
+	{ N_("Name"), 10, 0, 1 },
+	{ N_("Species"), 8, 0, 0 },
+	{ N_("Breed"), 12, 0, 1 },
+	{ N_("Sex"), 8, 0, 0 },
+	{ N_("Born"), 10, 0, 0 },
+	{ N_("Weight"), 7, 1, 0 },
+	{ N_("Health"), 12, 0, 2 },
 };
 
 static const struct column fb_cols[] = {
-	{ N_("Date"), 10, 0 },
-	{ N_("Kind"), 6, 0 },
-	{ N_("Staff"), 10, 0 },
-	{ N_("Text"), 0, 0 },
+	{ N_("Date"), 10, 0, 0 },
+	{ N_("Kind"), 6, 0, 0 },
+	{ N_("Staff"), 10, 0, 0 },
+	{ N_("Text"), 0, 0, 1 },
 };
 
 static void	member_load(struct member_view *);

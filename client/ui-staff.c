@@ -37,12 +37,12 @@ static const struct field_def staff_fields[] = {
 };
 
 static const struct column staff_cols[] = {
-	{ N_("Staff id"), 10, 0 },
-	{ N_("Name"), 14, 0 },
-	{ N_("Role"), 14, 0 },
-	{ N_("Branch"), 8, 0 },
-	{ N_("Last login"), 10, 0 },
-	{ N_("Status"), 0, 0 },
+	{ N_("Staff id"), 10, 0, 0 },
+	{ N_("Name"), 14, 0, 2 },
+	{ N_("Role"), 14, 0, 0 },
+	{ N_("Branch"), 8, 0, 0 },
+	{ N_("Last login"), 10, 0, 0 },
+	{ N_("Status"), 0, 0, 1 },
 };
 
 static void	staff_load(struct staff_view *);

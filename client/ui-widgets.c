@@ -8,6 +8,7 @@
  * a character boundary, and every width comes from utf8.c.
  */
 #include <ctype.h>
+#include <langinfo.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -815,22 +816,78 @@ form_screen_push(struct ui *ui, struct form *f, const char *method,
 
 /* ---- list box ---- */
 
+/* The mark of a cut: one column, "…" where the locale can show it. */
+static const char *
+ellipsis(void)
+{
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? "…" : ".";
+}
+
+/* Text in exactly w columns; cut, it ends with an ellipsis. */
+static void
+put_fit(struct ui *ui, int y, int x, int w, const char *s, int right,
+    int attr)
+{
+	const char	*ell = ellipsis();
+	char		 buf[1024];
+	size_t		 n;
+	int		 cut;
+
+	n = utf8_chop_ellipsis(s, w, utf8_width(ell), &cut);
+	if (!cut) {
+		if (right)
+			ui_put_right(ui, y, x, w, s, attr);
+		else
+			ui_put(ui, y, x, w, s, attr);
+		return;
+	}
+	while (n > sizeof buf - 8)
+		n -= utf8_prev(s, n);
+	snprintf(buf, sizeof buf, "%.*s%s", (int)n, s,
+	    w >= utf8_width(ell) ? ell : "");
+	ui_put(ui, y, x, w, buf, attr);
+}
+
+/* A column's share of the width left over (a width-0 column: 1). */
+static int
+col_share(const struct column *c)
+{
+	return c->grow > 0 ? c->grow : c->width == 0;
+}
+
+/*
+ * Column widths for w: each column has its width, and what is left goes to
+ * the columns with a share, by their share, so a wider terminal shows more
+ * of the names.  A column past the edge is cut to what is left.
+ */
 static void
 listbox_layout(struct listbox *lb, int w)
 {
-	int	i, fixed = 0, flex = 0, share;
+	int	i, n = lb->ncols < 12 ? lb->ncols : 12, used = 0, shares = 0;
+	int	left, extra, given = 0, last = -1, off = 0;
 
-	for (i = 0; i < lb->ncols && i < 12; i++) {
-		if (lb->cols[i].width > 0)
-			fixed += lb->cols[i].width + 1;
-		else
-			flex++;
+	for (i = 0; i < n; i++) {
+		used += lb->cols[i].width + (i > 0);
+		shares += col_share(&lb->cols[i]);
+		if (col_share(&lb->cols[i]) > 0)
+			last = i;
 	}
-	share = flex > 0 ? (w - fixed - flex + 1) / flex : 0;
-	if (share < 4)
-		share = 4;
-	for (i = 0; i < lb->ncols && i < 12; i++)
-		lb->widths[i] = lb->cols[i].width > 0 ? lb->cols[i].width : share;
+	left = w > used ? w - used : 0;
+	for (i = 0; i < n; i++) {
+		extra = shares > 0 ? left * col_share(&lb->cols[i]) / shares :
+		    0;
+		lb->widths[i] = lb->cols[i].width + extra;
+		given += extra;
+	}
+	if (last >= 0)		/* the remainder of the division */
+		lb->widths[last] += left - given;
+	for (i = 0; i < n; i++) {
+		if (lb->cols[i].width == 0 && lb->widths[i] < 4)
+			lb->widths[i] = 4;
+		if (lb->widths[i] > w - off)
+			lb->widths[i] = w - off > 0 ? w - off : 0;
+		off += lb->widths[i] + 1;
+	}
 }
 
 void
@@ -855,10 +912,7 @@ listbox_cell(struct ui *ui, struct listbox *lb, int y, int x, int col,
 		return;
 	for (i = 0; i < col; i++)
 		off += lb->widths[i] + 1;
-	if (lb->cols[col].right)
-		ui_put_right(ui, y, x + off, lb->widths[col], s, attr);
-	else
-		ui_put(ui, y, x + off, lb->widths[col], s, attr);
+	put_fit(ui, y, x + off, lb->widths[col], s, lb->cols[col].right, attr);
 }
 
 void

@@ -295,6 +295,7 @@ struct column {
 	const char	*title;		/* N_() */
 	int		 width;		/* columns, 0: share what is left */
 	int		 right;		/* right-aligned */
+	int		 grow;		/* share of the width left over */
 };
 typedef void	 listbox_row_cb(struct ui *, void *arg, int i, int y, int x,
 		    const int *widths, int attr);
