@@ -540,20 +540,25 @@ form_draw_field(struct ui *ui, struct form *f, int i, int y, int x, int w,
 	    ui_attr(ui, UA_DIM));
 }
 
-/* Rows a field takes: its line, and one more for an error under it. */
+/* Lines an error under a field may take, wrapped. */
+#define FORM_ERR_LINES	3
+
+/* Rows a field takes: its line, and the lines of an error under it. */
 static int
-field_rows(const struct field *fl)
+field_rows(const struct field *fl, int ew)
 {
-	return fl->hidden ? 0 : 1 + (fl->err[0] != '\0');
+	if (fl->hidden)
+		return 0;
+	return 1 + ui_wrap_rows(fl->err, ew, FORM_ERR_LINES);
 }
 
 static int
-form_rows(const struct form *f, int from, int to)
+form_rows(const struct form *f, int from, int to, int ew)
 {
 	int	i, n = 0;
 
 	for (i = from; i <= to && i < f->n; i++)
-		n += field_rows(&f->fields[i]);
+		n += field_rows(&f->fields[i], ew);
 	return n;
 }
 
@@ -561,24 +566,25 @@ static void
 form_draw(struct ui *ui, struct form *f, int y, int h, int w)
 {
 	int	i, row = 0, lw = form_label_width(f), rows = h - 2;
+	int	ew = w - lw - 6, max;
 
 	ui_put(ui, y, 1, w - 2, f->title, ui_attr(ui, UA_TITLE));
 	/* f->top is the first field shown; keep the focused one on screen. */
 	if (f->focus < f->top)
 		f->top = f->focus;
-	while (f->top < f->focus && form_rows(f, f->top, f->focus) > rows)
+	while (f->top < f->focus && form_rows(f, f->top, f->focus, ew) > rows)
 		f->top++;
 	for (i = f->top; i < f->n && row < rows; i++) {
 		if (f->fields[i].hidden)
 			continue;
 		form_draw_field(ui, f, i, y + 2 + row++, 1, w - 2, lw);
-		if (f->fields[i].err[0] != '\0' && row < rows)
-			ui_put(ui, y + 2 + row++, lw + 5, w - lw - 6,
-			    f->fields[i].err, ui_attr(ui, UA_ERROR));
+		max = rows - row < FORM_ERR_LINES ? rows - row : FORM_ERR_LINES;
+		row += ui_put_wrapped(ui, y + 2 + row, lw + 5, ew, max,
+		    f->fields[i].err, ui_attr(ui, UA_ERROR));
 	}
-	if (form_rows(f, 0, f->top - 1) > 0)
+	if (form_rows(f, 0, f->top - 1, ew) > 0)
 		ui_put(ui, y + 1, w - 3, 1, "^", A_BOLD);
-	if (form_rows(f, i, f->n - 1) > 0)
+	if (form_rows(f, i, f->n - 1, ew) > 0)
 		ui_put(ui, y + h - 1, w - 3, 1, "v", A_BOLD);
 }
 
@@ -979,6 +985,42 @@ listbox_key(struct listbox *lb, enum action a)
 	return 1;
 }
 
+/* ---- wrapped text ---- */
+
+int
+ui_put_wrapped(struct ui *ui, int y, int x, int w, int max, const char *s,
+    int attr)
+{
+	char		 line[1024];
+	const char	*next;
+	size_t		 n;
+	int		 i;
+
+	for (i = 0; i < max && *s != '\0'; i++) {
+		n = utf8_wrap(s, w, &next);
+		if (i == max - 1 && *next != '\0') {
+			put_fit(ui, y + i, x, w, s, 0, attr);	/* all the rest */
+			return i + 1;
+		}
+		while (n >= sizeof line)
+			n -= utf8_prev(s, n);
+		snprintf(line, sizeof line, "%.*s", (int)n, s);
+		ui_put(ui, y + i, x, w, line, attr);
+		s = next;
+	}
+	return i;
+}
+
+int
+ui_wrap_rows(const char *s, int w, int max)
+{
+	int	i;
+
+	for (i = 0; i < max && *s != '\0'; i++)
+		utf8_wrap(s, w, &s);
+	return i;
+}
+
 /* ---- confirm ---- */
 
 struct confirm {
@@ -988,58 +1030,21 @@ struct confirm {
 	int		 yes;	/* the highlighted button */
 };
 
-/* Split text into lines of at most w columns; returns the line count. */
-static int
-wrap_lines(const char *s, int w, const char **starts, size_t *lens, int max)
-{
-	int	n = 0;
-	size_t	chop;
-
-	while (*s != '\0' && n < max) {
-		chop = utf8_chop(s, w);
-		if (chop == 0)
-			chop = 1;
-		if (s[chop] != '\0') {	/* prefer a break at a space */
-			size_t	k = chop;
-
-			while (k > 0 && s[k] != ' ')
-				k--;
-			if (k > chop / 2)
-				chop = k;
-		}
-		starts[n] = s;
-		lens[n++] = chop;
-		s += chop;
-		while (*s == ' ')
-			s++;
-	}
-	return n;
-}
-
-static void
-draw_wrapped(struct ui *ui, const char *s, int y, int x, int w, int max)
-{
-	const char	*starts[8];
-	size_t		 lens[8];
-	char		 line[TEXT_MAX];
-	int		 i, n = wrap_lines(s, w, starts, lens, max < 8 ? max : 8);
-
-	for (i = 0; i < n; i++) {
-		snprintf(line, sizeof line, "%.*s", (int)lens[i], starts[i]);
-		ui_put(ui, y + i, x, w, line, A_NORMAL);
-	}
-}
-
 static void
 confirm_draw(struct ui *ui, struct screen *s, int y, int h, int w)
 {
 	struct confirm	*c = s->data;
-	int		 bw = w > 64 ? 60 : w - 4, bh = 8;
-	int		 by = y + (h - bh) / 2, bx = (w - bw) / 2;
+	int		 bw = w > 64 ? 60 : w - 4, lines, bh, by, bx;
 	char		 yes[64], no[64];
 
+	/* The box grows with the question, up to what the screen holds. */
+	lines = ui_wrap_rows(c->question, bw - 4, h - 6 > 3 ? h - 6 : 3);
+	bh = lines + 5 > 8 ? lines + 5 : 8;
+	by = y + (h - bh) / 2;
+	bx = (w - bw) / 2;
 	ui_box(ui, by, bx, bh, bw, _("Please confirm"));
-	draw_wrapped(ui, c->question, by + 2, bx + 2, bw - 4, 3);
+	ui_put_wrapped(ui, by + 2, bx + 2, bw - 4, lines, c->question,
+	    A_NORMAL);
 	snprintf(yes, sizeof yes, "[ %s (y) ]", _("Yes"));
 	snprintf(no, sizeof no, "[ %s (n) ]", _("No"));
 	ui_put(ui, by + bh - 2, bx + 4, utf8_width(yes), yes,
@@ -1120,13 +1125,16 @@ static void
 prompt_draw(struct ui *ui, struct screen *s, int y, int h, int w)
 {
 	struct prompt	*p = s->data;
-	int		 bw = w > 64 ? 60 : w - 4, bh = 7;
-	int		 by = y + (h - bh) / 2, bx = (w - bw) / 2;
+	int		 bw = w > 64 ? 60 : w - 4, lines, bh, by, bx;
 
+	lines = ui_wrap_rows(p->label, bw - 4, 3);
+	bh = lines + 6;
+	by = y + (h - bh) / 2;
+	bx = (w - bw) / 2;
 	ui_box(ui, by, bx, bh, bw, p->title);
-	draw_wrapped(ui, p->label, by + 2, bx + 2, bw - 4, 1);
-	text_draw(ui, &p->text, by + 4, bx + 2, bw - 4, ui_attr(ui, UA_FIELD_FOCUS),
-	    1);
+	ui_put_wrapped(ui, by + 2, bx + 2, bw - 4, lines, p->label, A_NORMAL);
+	text_draw(ui, &p->text, by + 3 + lines, bx + 2, bw - 4,
+	    ui_attr(ui, UA_FIELD_FOCUS), 1);
 }
 
 static int
@@ -1199,12 +1207,16 @@ help_draw(struct ui *ui, struct screen *s, int y, int h, int w)
 {
 	struct help		*hp = s->data;
 	const struct keydef	*d;
+	const char		*foot = _("Typing in a field: Left/Right move, "
+				    "Backspace deletes, ^U clears. Esc closes "
+				    "this help.");
 	char			 keys[64];
-	int			 a, row = 0, line = 0;
+	int			 a, row = 0, line = 0, nfoot;
 
 	ui_put(ui, y, 1, w - 2, _("Help: keys on this screen"),
 	    ui_attr(ui, UA_TITLE));
-	for (a = 1; a < ACT__COUNT && row < h - 3; a++) {
+	nfoot = ui_wrap_rows(foot, w - 2, 3);
+	for (a = 1; a < ACT__COUNT && row < h - 2 - nfoot; a++) {
 		if ((d = keys_def((enum action)a)) == NULL || !(d->maps & hp->map))
 			continue;
 		if (line++ < hp->top)
@@ -1214,8 +1226,7 @@ help_draw(struct ui *ui, struct screen *s, int y, int h, int w)
 		ui_put(ui, y + 2 + row, 22, w - 24, _(d->label), A_NORMAL);
 		row++;
 	}
-	ui_put(ui, y + h - 1, 1, w - 2, _("Typing in a field: Left/Right move, "
-	    "Backspace deletes, ^U clears. Esc closes this help."),
+	ui_put_wrapped(ui, y + h - nfoot, 1, w - 2, nfoot, foot,
 	    ui_attr(ui, UA_DIM));
 }
 

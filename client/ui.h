@@ -320,6 +320,15 @@ void	 listbox_set_count(struct listbox *, int n);
 void	 listbox_cell(struct ui *, struct listbox *, int y, int x, int col,
 	    const char *, int attr);
 
+/*
+ * Text wrapped in w columns on at most max lines (the last cut with an
+ * ellipsis if it still does not fit); the lines drawn.
+ */
+int	 ui_put_wrapped(struct ui *, int y, int x, int w, int max, const char *,
+	    int attr);
+/* Lines ui_put_wrapped takes. */
+int	 ui_wrap_rows(const char *, int w, int max);
+
 typedef void	 confirm_cb(struct ui *, void *arg);
 /* A modal yes/no question; yes runs cb. */
 void	 ui_confirm(struct ui *, const char *question, confirm_cb *, void *arg);
