@@ -353,9 +353,32 @@ form_value(struct form *f, const char *name)
 	return fl != NULL ? field_value(fl) : "";
 }
 
-/* Check one field; its error text, or NULL. */
+/*
+ * A typed number: digits, within [min, max] (max 0: any that fits an int),
+ * said with the field's own words when it has them ("at most 200 kg").
+ */
 static const char *
-field_check(struct field *fl)
+number_check(const struct field_def *d, const char *v, char *buf, size_t len)
+{
+	long	n, max = d->max > 0 ? d->max : 999999999;
+
+	if (!all_digits(v))
+		return _("Whole number only");
+	n = strlen(v) > 9 ? LONG_MAX : atol(v);
+	if (n >= d->min && n <= max)
+		return NULL;
+	if (d->range != NULL)
+		return _(d->range);
+	if (n > max)
+		snprintf(buf, len, _("Must be at most %ld"), max);
+	else
+		snprintf(buf, len, _("Must be at least %d"), d->min);
+	return buf;
+}
+
+/* Check one field; its error text (maybe in buf), or NULL. */
+static const char *
+field_check(struct field *fl, char *buf, size_t len)
 {
 	const char	*v = fl->text.buf;
 	const struct field_def *d = fl->def;
@@ -372,10 +395,7 @@ field_check(struct field *fl)
 	case FT_DATE:
 		return valid_date(v) ? NULL : _("Invalid date (YYYY-MM-DD)");
 	case FT_NUMBER:
-		if (!all_digits(v) || strlen(v) > 9 ||
-		    (d->max > 0 && atol(v) > d->max))
-			return _("Whole number only");
-		return NULL;
+		return number_check(d, v, buf, len);
 	default:
 		return NULL;
 	}
@@ -385,10 +405,11 @@ int
 form_validate(struct form *f)
 {
 	const char	*e;
+	char		 buf[256];
 	int		 i, first = -1;
 
 	for (i = 0; i < f->n; i++) {
-		e = field_check(&f->fields[i]);
+		e = field_check(&f->fields[i], buf, sizeof buf);
 		snprintf(f->fields[i].err, sizeof f->fields[i].err, "%s",
 		    e != NULL ? e : "");
 		if (e != NULL && first < 0)
@@ -652,7 +673,8 @@ static void
 form_leave(struct form *f)
 {
 	struct field	*fl = &f->fields[f->focus];
-	const char	*e = field_check(fl);
+	char		 buf[256];
+	const char	*e = field_check(fl, buf, sizeof buf);
 
 	if (e != NULL && fl->text.len > 0)
 		snprintf(fl->err, sizeof fl->err, "%s", e);

@@ -235,6 +235,8 @@ struct field_def {
 	const struct choice	*choices;	/* FT_CHOICE: ends with {NULL} */
 	const char		*hint;	/* N_(), shown after the field */
 	int			 max;	/* characters (text) or value (number) */
+	int			 min;	/* FT_NUMBER: the least value */
+	const char		*range;	/* N_(), FT_NUMBER out of [min, max] */
 };
 struct field {
 	const struct field_def	*def;
