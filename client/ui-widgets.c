@@ -488,6 +488,36 @@ form_json(struct form *f, int only_changed)
 	return o;
 }
 
+/*
+ * A phone taken by another member: the server names that member's card in
+ * its (English, fixed) message, "... [archived ]member 8xxxxxxxxxx", and
+ * the clerk is told which card it is, translated.  0 if it names none.
+ */
+static int
+err_with_card(const struct client_err *e, char *buf, size_t len)
+{
+	const char	*p = NULL, *q;
+	char		 card[32];
+	size_t		 n = 0;
+
+	if (e->code != ERR_CONFLICT || strcmp(e->field, "phone") != 0)
+		return 0;
+	for (q = e->message; (q = strstr(q, "member ")) != NULL; q++)
+		p = q + strlen("member ");
+	while (p != NULL && isdigit((unsigned char)p[n]) && n < sizeof card - 1)
+		n++;
+	if (n == 0 || isdigit((unsigned char)p[n]))
+		return 0;
+	snprintf(card, sizeof card, "%.*s", (int)n, p);
+	if (strstr(e->message, "archived member ") != NULL)
+		snprintf(buf, len, _("This phone number belongs to an archived "
+		    "member, card %s"), card);
+	else
+		snprintf(buf, len, _("This phone number already belongs to "
+		    "another member, card %s"), card);
+	return 1;
+}
+
 int
 form_server_error(struct form *f, const struct client_err *e)
 {
@@ -498,8 +528,11 @@ form_server_error(struct form *f, const struct client_err *e)
 	for (i = 0; i < f->n; i++) {
 		if (strcmp(f->fields[i].def->name, e->field) == 0 &&
 		    !f->fields[i].hidden) {
-			snprintf(f->fields[i].err, sizeof f->fields[i].err, "%s",
-			    client_err_text(e));
+			if (!err_with_card(e, f->fields[i].err,
+			    sizeof f->fields[i].err))
+				snprintf(f->fields[i].err,
+				    sizeof f->fields[i].err, "%s",
+				    client_err_text(e));
 			f->focus = i;
 			return 1;
 		}
@@ -713,10 +746,11 @@ form_screen_done(json_t *res, const struct client_err *err, void *arg)
 		if (err->code == ERR_DISCONNECTED)
 			ui_msg(ui, 1, "%s", _("Not saved: no connection. The form "
 			    "is kept; save again once online."));
-		else {
-			form_server_error(f, err);
+		else if (form_server_error(f, err))	/* said at the field */
+			ui_msg(ui, 1, "%s: %s", _("Not saved"),
+			    f->fields[f->focus].err);
+		else
 			ui_msg(ui, 1, "%s: %s", _("Not saved"), client_err_text(err));
-		}
 		return;
 	}
 	/* Close the form first: done may push the next screen. */
