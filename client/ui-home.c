@@ -279,6 +279,10 @@ home_key(struct ui *ui, struct screen *s, enum action a, wint_t ch, int fkey)
 	case ACT_LOGOUT:
 		home_logout(ui);
 		return 1;
+	case ACT_CLEAR:
+		ch = 0x15;	/* text_key's ^U */
+		fkey = 0;
+		/* FALLTHROUGH */
 	case ACT_NONE:
 		if (!fkey && ch == 27)
 			return 1;

@@ -952,16 +952,137 @@ listbox_layout(struct listbox *lb, int w)
 	}
 }
 
+static int
+ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* 1 if hay holds the n bytes of word, ASCII letters in either case. */
+static int
+text_has(const char *hay, const char *word, size_t n)
+{
+	size_t	i, j, len = strlen(hay);
+
+	for (i = 0; i + n <= len; i++) {
+		for (j = 0; j < n && ascii_lower((unsigned char)hay[i + j]) ==
+		    ascii_lower((unsigned char)word[j]); j++)
+			;
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 if every space-separated word of the filter is in one of the texts. */
+static int
+filter_match(const char *filter, const char **texts, int nt)
+{
+	size_t	n;
+	int	i;
+
+	for (;;) {
+		while (*filter == ' ')
+			filter++;
+		if (*filter == '\0')
+			return 1;
+		n = strcspn(filter, " ");
+		for (i = 0; i < nt && !text_has(texts[i], filter, n); i++)
+			;
+		if (i == nt)
+			return 0;
+		filter += n;
+	}
+}
+
+/* Rows for the items the filter keeps; the item keep stays selected. */
+static void
+listbox_refilter(struct listbox *lb, int keep)
+{
+	const char	*texts[LISTBOX_TEXTS];
+	int		 i, nt;
+
+	lb->rows = xrealloc(lb->rows, (size_t)(lb->nitems > 0 ? lb->nitems :
+	    1) * sizeof *lb->rows);
+	lb->n = 0;
+	for (i = 0; i < lb->nitems; i++) {
+		nt = lb->text(lb->arg, i, texts);
+		if (!filter_match(lb->filter.buf, texts, nt))
+			continue;
+		if (i == keep)
+			lb->sel = lb->n;
+		lb->rows[lb->n++] = i;
+	}
+}
+
 void
 listbox_set_count(struct listbox *lb, int n)
 {
-	lb->n = n;
-	if (lb->sel >= n)
-		lb->sel = n > 0 ? n - 1 : 0;
+	lb->nitems = n;
+	if (lb->text != NULL)
+		listbox_refilter(lb, -1);
+	else
+		lb->n = n;
+	if (lb->sel >= lb->n)
+		lb->sel = lb->n > 0 ? lb->n - 1 : 0;
 	if (lb->sel < 0)
 		lb->sel = 0;
 	if (lb->top > lb->sel)
 		lb->top = lb->sel;
+}
+
+int
+listbox_item(const struct listbox *lb)
+{
+	if (lb->sel < 0 || lb->sel >= lb->n)
+		return -1;
+	return lb->text != NULL ? lb->rows[lb->sel] : lb->sel;
+}
+
+void
+listbox_release(struct listbox *lb)
+{
+	free(lb->rows);
+	lb->rows = NULL;
+}
+
+int
+listbox_filter_key(struct listbox *lb, wint_t ch, int fkey)
+{
+	int	keep = listbox_item(lb), r;
+
+	if ((r = text_key(&lb->filter, ch, fkey)) == 2) {
+		lb->sel = lb->top = 0;
+		listbox_refilter(lb, keep);
+	}
+	return r;
+}
+
+void
+listbox_filter_clear(struct listbox *lb)
+{
+	listbox_filter_key(lb, 0x15, 0);	/* ^U */
+}
+
+void
+listbox_filter_draw(struct ui *ui, struct listbox *lb, int y, int x, int w,
+    const char *hint, int focused)
+{
+	const char	*label = _("Filter");
+	char		 count[128], key[16];
+	int		 lw = utf8_width(label) + 2, fw = w - lw > 60 ? 30 : 20;
+
+	ui_put(ui, y, x, lw, label, A_BOLD);
+	text_draw(ui, &lb->filter, y, x + lw, fw, ui_attr(ui, UA_FIELD_FOCUS),
+	    focused);
+	if (lb->filter.len > 0) {
+		keys_name(ACT_CLEAR, key, sizeof key);
+		snprintf(count, sizeof count, _("%d of %d (%s clears)"), lb->n,
+		    lb->nitems, key);
+		hint = count;
+	}
+	put_fit(ui, y, x + lw + fw + 2, w - lw - fw - 2, hint, 0,
+	    ui_attr(ui, UA_DIM));
 }
 
 void
@@ -980,14 +1101,21 @@ listbox_cell(struct ui *ui, struct listbox *lb, int y, int x, int col,
 void
 listbox_draw(struct ui *ui, struct listbox *lb, int y, int x, int h, int w)
 {
+	char	key[16], none[256], more[64];
 	int	i, row, attr;
-	char	more[64];
 
 	listbox_layout(lb, w);
 	for (i = 0; i < lb->ncols; i++)
 		listbox_cell(ui, lb, y, x, i, _(lb->cols[i].title),
 		    ui_attr(ui, UA_HEADER));
 	lb->page = h - 1 > 1 ? h - 1 : 1;
+	if (lb->n == 0 && lb->nitems > 0 && lb->filter.len > 0) {
+		keys_name(ACT_CLEAR, key, sizeof key);
+		snprintf(none, sizeof none, _("Nothing matches the filter. "
+		    "Press %s to clear it."), key);
+		ui_put(ui, y + 2, x + 1, w - 2, none, ui_attr(ui, UA_DIM));
+		return;
+	}
 	if (lb->n == 0) {
 		if (lb->empty != NULL)
 			ui_put(ui, y + 2, x + 1, w - 2, lb->empty,
@@ -1004,7 +1132,8 @@ listbox_draw(struct ui *ui, struct listbox *lb, int y, int x, int h, int w)
 		    0;
 		if (attr != 0)
 			ui_put(ui, y + 1 + row, x, w, "", attr);
-		lb->row(ui, lb->arg, i, y + 1 + row, x, lb->widths, attr);
+		lb->row(ui, lb->arg, lb->text != NULL ? lb->rows[i] : i,
+		    y + 1 + row, x, lb->widths, attr);
 	}
 	if (lb->n > lb->page) {
 		snprintf(more, sizeof more, " %d/%d ", lb->sel + 1, lb->n);
@@ -1277,7 +1406,7 @@ help_draw(struct ui *ui, struct screen *s, int y, int h, int w)
 			continue;
 		if (line++ < hp->top)
 			continue;
-		keys_names((enum action)a, keys, sizeof keys);
+		keys_names((enum action)a, hp->map, keys, sizeof keys);
 		ui_put(ui, y + 2 + row, 3, 18, keys, A_BOLD);
 		ui_put(ui, y + 2 + row, 22, w - 24, _(d->label), A_NORMAL);
 		row++;

@@ -45,6 +45,7 @@ enum action {
 	ACT_LOGOUT,
 	ACT_YES,
 	ACT_NO,
+	ACT_CLEAR,
 	ACT__COUNT
 };
 
@@ -73,8 +74,8 @@ enum action	 keys_lookup(unsigned map, int key, int fkey, int typing);
 const struct keydef *keys_def(enum action);
 /* Short name of an action's first usable key ("F2", "^S", "Esc"). */
 void		 keys_name(enum action, char *, size_t);
-/* All names of an action's keys ("F2, ^S"). */
-void		 keys_names(enum action, char *, size_t);
+/* All names of an action's keys in a map ("F2, ^S"; no "?" where typing). */
+void		 keys_names(enum action, unsigned map, char *, size_t);
 
 /* ---- ui.c: the UI, the screen stack, drawing helpers ---- */
 struct ui;
@@ -299,8 +300,13 @@ struct column {
 	int		 right;		/* right-aligned */
 	int		 grow;		/* share of the width left over */
 };
+/* Draw item i (an index into the screen's items, whatever the filter). */
 typedef void	 listbox_row_cb(struct ui *, void *arg, int i, int y, int x,
 		    const int *widths, int attr);
+/* Set the texts of item i the filter looks in; how many. */
+#define LISTBOX_TEXTS	8
+typedef int	 listbox_text_cb(void *arg, int i,
+		    const char *texts[LISTBOX_TEXTS]);
 struct listbox {
 	const struct column	*cols;
 	int			 ncols;
@@ -313,11 +319,27 @@ struct listbox {
 	void			*arg;
 	const char		*empty;	/* translated text when n == 0 */
 	int			 show_sel;
+	/* Filter: typed text keeps the items whose texts hold every word. */
+	listbox_text_cb		*text;
+	struct ui_text		 filter;
+	int			*rows;	/* shown items, by row */
+	int			 nitems;
 };
 void	 listbox_draw(struct ui *, struct listbox *, int y, int x, int h, int w);
 /* Move the selection; 1 if the action was a movement. */
 int	 listbox_key(struct listbox *, enum action);
+/* n items (shown through the filter when there is one). */
 void	 listbox_set_count(struct listbox *, int n);
+/* The item of the selected row, -1 if none. */
+int	 listbox_item(const struct listbox *);
+/* Edit the filter with a raw key (text_key's answer); 2 if it changed. */
+int	 listbox_filter_key(struct listbox *, wint_t ch, int fkey);
+void	 listbox_filter_clear(struct listbox *);
+/* The filter field, with hint while empty, else "n of m". */
+void	 listbox_filter_draw(struct ui *, struct listbox *, int y, int x,
+	    int w, const char *hint, int focused);
+/* Free what the list box holds (screens embed the struct itself). */
+void	 listbox_release(struct listbox *);
 /* Draw one cell of a row at the column's offset. */
 void	 listbox_cell(struct ui *, struct listbox *, int y, int x, int col,
 	    const char *, int attr);
