@@ -1046,6 +1046,35 @@ listbox_release(struct listbox *lb)
 	lb->rows = NULL;
 }
 
+/* Ask for the next page once the selection is within a page of the end. */
+static void
+listbox_prefetch(struct listbox *lb)
+{
+	if (lb->more == NULL || !lb->more_rows || lb->fetching ||
+	    lb->sel + lb->page < lb->nitems)
+		return;
+	lb->fetching = 1;
+	lb->more(lb->arg, lb->nitems);
+}
+
+void
+listbox_page_done(struct listbox *lb, int n, int more_rows)
+{
+	int	grew = n > lb->nitems;
+
+	lb->fetching = 0;
+	lb->more_rows = more_rows;
+	listbox_set_count(lb, n);
+	if (lb->want > 0 && lb->n > 0) {	/* went on past the rows here */
+		lb->sel = lb->want < lb->n ? lb->want : lb->n - 1;
+		if (lb->want < lb->n || !more_rows || !grew)
+			lb->want = 0;
+	} else
+		lb->want = 0;
+	if (grew)
+		listbox_prefetch(lb);
+}
+
 int
 listbox_filter_key(struct listbox *lb, wint_t ch, int fkey)
 {
@@ -1098,10 +1127,25 @@ listbox_cell(struct ui *ui, struct listbox *lb, int y, int x, int col,
 	put_fit(ui, y, x + off, lb->widths[col], s, lb->cols[col].right, attr);
 }
 
+/* Where the selection is among all the items: " 12/127 ", " 12/1000+ ". */
+static void
+listbox_position(struct ui *ui, struct listbox *lb, int y, int x, int w)
+{
+	int	paged = lb->text == NULL;	/* no filter: items = rows */
+	int	total = paged && lb->total > lb->n ? lb->total : lb->n;
+	char	pos[64];
+
+	if (total <= lb->page)
+		return;
+	snprintf(pos, sizeof pos, " %d/%d%s ", lb->sel + 1, total,
+	    paged && lb->total_capped ? "+" : "");
+	ui_put_right(ui, y, x + w - 14, 14, pos, ui_attr(ui, UA_DIM));
+}
+
 void
 listbox_draw(struct ui *ui, struct listbox *lb, int y, int x, int h, int w)
 {
-	char	key[16], none[256], more[64];
+	char	key[16], none[256];
 	int	i, row, attr;
 
 	listbox_layout(lb, w);
@@ -1135,38 +1179,41 @@ listbox_draw(struct ui *ui, struct listbox *lb, int y, int x, int h, int w)
 		lb->row(ui, lb->arg, lb->text != NULL ? lb->rows[i] : i,
 		    y + 1 + row, x, lb->widths, attr);
 	}
-	if (lb->n > lb->page) {
-		snprintf(more, sizeof more, " %d/%d ", lb->sel + 1, lb->n);
-		ui_put_right(ui, y, x + w - 12, 12, more, ui_attr(ui, UA_DIM));
-	}
+	if (lb->fetching && row < lb->page)
+		ui_put(ui, y + 1 + row, x, w, _("loading…"),
+		    ui_attr(ui, UA_DIM));
+	listbox_position(ui, lb, y, x, w);
 }
 
 int
 listbox_key(struct listbox *lb, enum action a)
 {
-	int	page = lb->page > 1 ? lb->page - 1 : 1;
+	int	page = lb->page > 1 ? lb->page - 1 : 1, to;
+	int	from = lb->want > 0 ? lb->want : lb->sel; /* keys add up */
 
 	switch (a) {
 	case ACT_UP:
-		lb->sel--;
+		to = from - 1;
 		break;
 	case ACT_DOWN:
-		lb->sel++;
+		to = from + 1;
 		break;
 	case ACT_PGUP:
-		lb->sel -= page;
+		to = from - page;
 		break;
 	case ACT_PGDN:
-		lb->sel += page;
+		to = from + page;
 		break;
 	default:
 		return 0;
 	}
-	if (lb->sel >= lb->n)
-		lb->sel = lb->n - 1;
+	/* Past the rows here: go there when the next page comes. */
+	lb->want = to >= lb->n && lb->more != NULL && lb->more_rows ? to : 0;
+	lb->sel = to >= lb->n ? lb->n - 1 : to;
 	if (lb->sel < 0)
 		lb->sel = 0;
 	lb->show_sel = 1;
+	listbox_prefetch(lb);
 	return 1;
 }
 

@@ -307,6 +307,8 @@ typedef void	 listbox_row_cb(struct ui *, void *arg, int i, int y, int x,
 #define LISTBOX_TEXTS	8
 typedef int	 listbox_text_cb(void *arg, int i,
 		    const char *texts[LISTBOX_TEXTS]);
+/* Fetch the items from n on; answer with listbox_page_done. */
+typedef void	 listbox_more_cb(void *arg, int n);
 struct listbox {
 	const struct column	*cols;
 	int			 ncols;
@@ -319,6 +321,13 @@ struct listbox {
 	void			*arg;
 	const char		*empty;	/* translated text when n == 0 */
 	int			 show_sel;
+	/* Paging: total items exist, n are here; more fetches the rest. */
+	listbox_more_cb		*more;
+	int			 total;	/* 0: n */
+	int			 total_capped;	/* at least total */
+	int			 more_rows;	/* the next page can be asked for */
+	int			 fetching;
+	int			 want;	/* selection asked past the rows */
 	/* Filter: typed text keeps the items whose texts hold every word. */
 	listbox_text_cb		*text;
 	struct ui_text		 filter;
@@ -332,6 +341,8 @@ int	 listbox_key(struct listbox *, enum action);
 void	 listbox_set_count(struct listbox *, int n);
 /* The item of the selected row, -1 if none. */
 int	 listbox_item(const struct listbox *);
+/* A page of items came: n in all now, more_rows if there may be more. */
+void	 listbox_page_done(struct listbox *, int n, int more_rows);
 /* Edit the filter with a raw key (text_key's answer); 2 if it changed. */
 int	 listbox_filter_key(struct listbox *, wint_t ch, int fkey);
 void	 listbox_filter_clear(struct listbox *);
