@@ -5,7 +5,8 @@
  *
  * Every action has a control-key alternative to its function key: a branch
  * terminal may be a vt100 or a serial console that never sends F5.
- * Printable keys (?, y, n) only act where no text field has focus.
+ * Printable keys (?, y, n) only act where no text field has focus, so the
+ * help never names them on screens where typing goes to a field.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,10 @@
 
 #define CTRL(c)		((c) & 0x1f)
 #define ESC		27
+
+/* Maps whose screens send printable keys to a text field. */
+#define MAP_TYPING	(MAP_LOGIN | MAP_HOME | MAP_FORM | MAP_STAFF | \
+			 MAP_DEVICE | MAP_PROMPT)
 
 static const struct keydef keydefs[ACT__COUNT] = {
 	[ACT_HELP] = { MAP_ALL & ~MAP_HELP, { KEY_F(1), CTRL('g'), '?' },
@@ -29,8 +34,8 @@ static const struct keydef keydefs[ACT__COUNT] = {
 	    MAP_HELP | MAP_FORM, { KEY_PPAGE }, N_("Page up"), 0 },
 	[ACT_PGDN] = { MAP_HOME | MAP_MEMBER | MAP_STAFF | MAP_DEVICE |
 	    MAP_HELP | MAP_FORM, { KEY_NPAGE }, N_("Page down"), 0 },
-	[ACT_OPEN] = { MAP_ALL & ~MAP_HELP, { '\n', '\r', KEY_ENTER },
-	    N_("Open / confirm"), 0 },
+	[ACT_OPEN] = { MAP_ALL & ~(MAP_HELP | MAP_STAFF | MAP_DEVICE),
+	    { '\n', '\r', KEY_ENTER }, N_("Open / confirm"), 0 },
 	[ACT_NEXT] = { MAP_MEMBER | MAP_FORM | MAP_LOGIN | MAP_CONFIRM,
 	    { '\t' }, N_("Next field or tab"), 0 },
 	[ACT_PREV] = { MAP_MEMBER | MAP_FORM | MAP_LOGIN | MAP_CONFIRM,
@@ -58,6 +63,8 @@ static const struct keydef keydefs[ACT__COUNT] = {
 	[ACT_LOGOUT] = { MAP_HOME, { CTRL('o') }, N_("Log out"), 0 },
 	[ACT_YES] = { MAP_CONFIRM, { 'y', 'Y' }, N_("Yes"), 1 },
 	[ACT_NO] = { MAP_CONFIRM, { 'n', 'N' }, N_("No"), 1 },
+	[ACT_CLEAR] = { MAP_HOME | MAP_STAFF | MAP_DEVICE, { CTRL('u') },
+	    N_("Clear the search or filter"), 0 },
 };
 
 static int
@@ -146,7 +153,7 @@ keys_name(enum action a, char *buf, size_t len)
 }
 
 void
-keys_names(enum action a, char *buf, size_t len)
+keys_names(enum action a, unsigned map, char *buf, size_t len)
 {
 	const struct keydef	*d = keys_def(a);
 	char			 one[16];
@@ -158,6 +165,9 @@ keys_names(enum action a, char *buf, size_t len)
 		return;
 	for (i = 0; i < KEYS_MAX && d->keys[i] != 0; i++) {
 		if (d->keys[i] == '\r' || d->keys[i] == KEY_ENTER)
+			continue;
+		if ((map & MAP_TYPING) && d->keys[i] >= ' ' &&
+		    d->keys[i] < 127)	/* a character: text there */
 			continue;
 		key_label(d->keys[i], one, sizeof one);
 		off += (size_t)snprintf(buf + off, off < len ? len - off : 0,

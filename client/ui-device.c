@@ -1,6 +1,7 @@
 /*
- * Enrolled devices (branch terminals): the list and revoking one after a
- * confirmation.  A revoked device can no longer connect.
+ * Enrolled devices (branch terminals): the list, narrowed by what is typed
+ * (name, branch), and revoking one after a confirmation.  A revoked device
+ * can no longer connect.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +20,12 @@ struct device_view {
 };
 
 static const struct column device_cols[] = {
-	{ N_("No."), 4, 1 },
-	{ N_("Name"), 16, 0 },
-	{ N_("Branch"), 8, 0 },
-	{ N_("Enrolled"), 10, 0 },
-	{ N_("Last seen"), 10, 0 },
-	{ N_("Status"), 0, 0 },
+	{ N_("No."), 4, 1, 0 },
+	{ N_("Name"), 16, 0, 2 },
+	{ N_("Branch"), 8, 0, 0 },
+	{ N_("Enrolled"), 10, 0, 0 },
+	{ N_("Last seen"), 10, 0, 0 },
+	{ N_("Status"), 0, 0, 1 },
 };
 
 static void
@@ -48,15 +49,38 @@ device_row(struct ui *ui, void *arg, int i, int y, int x, const int *w,
 	    attr ? attr : revoked ? ui_attr(ui, UA_ERROR) : 0);
 }
 
+/* What the filter looks in: the name, branch and status. */
+static int
+device_texts(void *arg, int i, const char *texts[LISTBOX_TEXTS])
+{
+	struct device_view	*v = arg;
+	json_t			*d = json_array_get(v->items, (size_t)i);
+
+	texts[0] = jstr(d, "name");
+	texts[1] = jstr(d, "branch");
+	texts[2] = jbool(d, "revoked") ? _("revoked") : _("active");
+	return 3;
+}
+
 static void
 device_draw(struct ui *ui, struct screen *s, int y, int h, int w)
 {
 	struct device_view	*v = s->data;
 
 	ui_put(ui, y, 1, w - 2, _("Devices"), ui_attr(ui, UA_TITLE));
+	listbox_filter_draw(ui, &v->lb, y + 2, 1, w - 2,
+	    _("type a name or branch"), ui->top == s);
 	v->lb.empty = v->err[0] ? v->err : v->loading ? _("loading…") :
 	    _("No devices.");
-	listbox_draw(ui, &v->lb, y + 2, 1, h - 2, w - 2);
+	listbox_draw(ui, &v->lb, y + 4, 1, h - 4, w - 2);
+}
+
+static json_t *
+device_selected(struct device_view *v)
+{
+	int	i = listbox_item(&v->lb);
+
+	return i >= 0 ? json_array_get(v->items, (size_t)i) : NULL;
 }
 
 static void
@@ -92,7 +116,7 @@ static void
 device_revoke_yes(struct ui *ui, void *arg)
 {
 	struct device_view	*v = arg;
-	json_t			*d = json_array_get(v->items, (size_t)v->lb.sel);
+	json_t			*d = device_selected(v);
 	json_t			*p = json_pack("{s:I}", "id",
 				    (json_int_t)jint(d, "id"));
 	struct client_err	 err;
@@ -112,7 +136,7 @@ device_key(struct ui *ui, struct screen *s, enum action a, wint_t ch,
     int fkey)
 {
 	struct device_view	*v = s->data;
-	json_t			*d = json_array_get(v->items, (size_t)v->lb.sel);
+	json_t			*d = device_selected(v);
 	char			 q[512];
 
 	if (listbox_key(&v->lb, a))
@@ -129,8 +153,13 @@ device_key(struct ui *ui, struct screen *s, enum action a, wint_t ch,
 	case ACT_REFRESH:
 		device_load(v);
 		return 1;
+	case ACT_CLEAR:
+		listbox_filter_clear(&v->lb);
+		return 1;
 	case ACT_NONE:
-	case ACT_OPEN:
+		if (!fkey && ch == 27)
+			return 1;
+		listbox_filter_key(&v->lb, ch, fkey);
 		return 1;
 	default:
 		return 0;
@@ -147,6 +176,7 @@ device_free(struct screen *s)
 		ui_call_done(v->ui);
 	}
 	json_decref(v->items);
+	listbox_release(&v->lb);
 	free(v);
 }
 
@@ -160,13 +190,17 @@ void
 ui_device_push(struct ui *ui)
 {
 	struct device_view	*v = xcalloc(1, sizeof *v);
+	struct screen		*s;
 
 	v->ui = ui;
 	v->lb.cols = device_cols;
 	v->lb.ncols = sizeof device_cols / sizeof device_cols[0];
 	v->lb.row = device_row;
+	v->lb.text = device_texts;
 	v->lb.arg = v;
 	v->lb.show_sel = 1;
-	ui_push(ui, ui_screen_create(ui, &device_ops, MAP_DEVICE, v));
+	s = ui_screen_create(ui, &device_ops, MAP_DEVICE, v);
+	s->typing = 1;		/* typed keys narrow the list */
+	ui_push(ui, s);
 	device_load(v);
 }

@@ -7,6 +7,10 @@
  * text that has changed since is dropped, never shown.  A barcode scanner
  * types the card number and Enter: digits-only text of card length opens
  * that member directly (member.get by card_no).
+ *
+ * Results come a page at a time: when the selection nears the end of what
+ * is here, the list box asks for the next page (member.search's offset).
+ * A page never holds up a search: a change of the text cancels it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,9 +30,12 @@ struct home {
 	struct listbox	 lb;
 	json_t		*items;
 	long long	 total;
+	int		 capped;	/* total is a lower bound */
 	char		 shown_q[TEXT_MAX];	/* the text the results are for */
 	uint64_t	 timer;
 	uint32_t	 call;		/* the search in flight */
+	uint32_t	 page_call;	/* the next page in flight */
+	int		 keep_sel;	/* back from a member: where we were */
 	int		 stale;		/* the text changed since it was sent */
 	uint32_t	 card_call;
 	int		 searching;
@@ -37,11 +44,11 @@ struct home {
 };
 
 static const struct column home_cols[] = {
-	{ N_("Card"), 12, 0 },
-	{ N_("Name"), 14, 0 },
-	{ N_("Phone"), 13, 0 },
-	{ N_("Pets"), 0, 0 },
-	{ N_("Branch"), 8, 0 },
+	{ N_("Card"), 12, 0, 0 },
+	{ N_("Name"), 14, 0, 1 },
+	{ N_("Phone"), 13, 0, 0 },
+	{ N_("Pets"), 10, 0, 1 },
+	{ N_("Branch"), 8, 0, 0 },
 };
 
 static void
@@ -75,6 +82,9 @@ home_draw(struct ui *ui, struct screen *s, int y, int hgt, int w)
 	ui_put(ui, y + 2, 1, lw, _("Search"), A_BOLD);
 	if (h->searching)
 		snprintf(buf, sizeof buf, "%s", _("searching…"));
+	else if (h->shown_q[0] != '\0' && h->capped)
+		snprintf(buf, sizeof buf, ngettext("%lld+ found", "%lld+ found",
+		    (unsigned long)h->total), h->total);
 	else if (h->shown_q[0] != '\0')
 		snprintf(buf, sizeof buf, ngettext("%lld found", "%lld found",
 		    (unsigned long)h->total), h->total);
@@ -100,6 +110,44 @@ home_draw(struct ui *ui, struct screen *s, int y, int hgt, int w)
 
 static void	home_search(void *);
 
+/* Forget a call in flight (its answer will not come). */
+static void
+home_drop(struct home *h, uint32_t *call)
+{
+	if (*call != 0) {
+		client_cancel(h->ui->client, *call);
+		ui_call_done(h->ui);
+		*call = 0;
+	}
+}
+
+static void
+home_cancel_page(struct home *h)
+{
+	home_drop(h, &h->page_call);
+	h->lb.fetching = h->lb.want = 0;
+}
+
+/* Take total and total_capped of an answer; 1 if more pages may follow. */
+static int
+home_total(struct home *h, json_t *res, size_t got)
+{
+	size_t	n = json_array_size(h->items);
+
+	h->total = json_is_integer(json_object_get(res, "total")) ?
+	    jint(res, "total") : (long long)n;
+	h->capped = jbool(res, "total_capped");
+	if ((long long)n > h->total)	/* members added since the count */
+		h->total = (long long)n;
+	if (got < HOME_LIMIT && n > 0) {	/* the last page: all are here */
+		h->total = (long long)n;
+		h->capped = 0;
+	}
+	h->lb.total = (int)h->total;
+	h->lb.total_capped = h->capped;
+	return got == HOME_LIMIT && (h->capped || (long long)n < h->total);
+}
+
 static void
 home_results(json_t *res, const struct client_err *err, void *arg)
 {
@@ -118,17 +166,21 @@ home_results(json_t *res, const struct client_err *err, void *arg)
 		return;
 	}
 	ui_trace(ui, "results");
+	home_cancel_page(h);
 	json_decref(h->items);
 	h->items = json_incref(json_object_get(res, "items"));
 	if (!json_is_array(h->items)) {
 		json_decref(h->items);
 		h->items = json_array();
 	}
-	h->total = json_is_integer(json_object_get(res, "total")) ?
-	    jint(res, "total") : (long long)json_array_size(h->items);
+	/* A new list, whose first page this is. */
 	h->lb.sel = h->lb.top = 0;
+	listbox_set_count(&h->lb, 0);
+	h->lb.want = h->keep_sel;	/* back from a member: where we were */
+	h->keep_sel = 0;
 	h->lb.show_sel = json_array_size(h->items) > 0;
-	listbox_set_count(&h->lb, (int)json_array_size(h->items));
+	listbox_page_done(&h->lb, (int)json_array_size(h->items),
+	    home_total(h, res, json_array_size(h->items)));
 	if (h->open_on_answer) {
 		h->open_on_answer = 0;
 		if (h->lb.n == 1)
@@ -138,14 +190,49 @@ home_results(json_t *res, const struct client_err *err, void *arg)
 	}
 }
 
+/* The next page came: add what is not here yet (rows may shift). */
 static void
-home_cancel(struct home *h)
+home_page(json_t *res, const struct client_err *err, void *arg)
 {
-	if (h->call != 0) {
-		client_cancel(h->ui->client, h->call);
-		ui_call_done(h->ui);
-		h->call = 0;
+	struct home	*h = arg;
+	json_t		*page = json_object_get(res, "items"), *it;
+	size_t		 i, j, n = json_array_size(h->items);
+	int		 dup;
+
+	ui_call_done(h->ui);
+	h->page_call = 0;
+	if (res == NULL) {
+		ui_msg(h->ui, 1, "%s", client_err_text(err));
+		listbox_page_done(&h->lb, (int)n, 1);	/* a key tries again */
+		return;
 	}
+	json_array_foreach(page, i, it) {
+		for (j = n > HOME_LIMIT ? n - HOME_LIMIT : 0, dup = 0; j < n &&
+		    !dup; j++)
+			dup = jint(json_array_get(h->items, j), "id") ==
+			    jint(it, "id");
+		if (!dup)
+			json_array_append(h->items, it);
+	}
+	listbox_page_done(&h->lb, (int)json_array_size(h->items),
+	    home_total(h, res, json_array_size(page)));
+}
+
+/* The list box wants the items from n on. */
+static void
+home_more(void *arg, int n)
+{
+	struct home	*h = arg;
+	json_t		*p;
+
+	if (h->call != 0 || h->searching) {	/* these rows are going */
+		h->lb.fetching = 0;
+		return;
+	}
+	p = json_pack("{s:s, s:i, s:i}", "q", h->shown_q, "limit", HOME_LIMIT,
+	    "offset", n);
+	h->page_call = ui_call_async(h->ui, "member.search", p, home_page, h);
+	json_decref(p);
 }
 
 static void
@@ -155,6 +242,7 @@ home_search(void *arg)
 	json_t		*p;
 
 	h->timer = 0;
+	home_cancel_page(h);
 	if (h->call != 0) {
 		h->stale = 1;	/* sent again when the answer comes */
 		return;
@@ -163,6 +251,7 @@ home_search(void *arg)
 	snprintf(h->shown_q, sizeof h->shown_q, "%s", h->q.buf);
 	if (h->q.len == 0) {
 		h->searching = 0;
+		h->lb.more_rows = 0;
 		listbox_set_count(&h->lb, 0);
 		ui_dirty(h->ui);
 		return;
@@ -177,6 +266,8 @@ static void
 home_changed(struct home *h)
 {
 	h->searching = h->q.len > 0;
+	h->keep_sel = 0;
+	home_cancel_page(h);
 	if (h->call != 0)
 		h->stale = 1;
 	else if (h->timer == 0)
@@ -232,9 +323,9 @@ home_enter(struct ui *ui, struct home *h)
 		h->open_on_answer = 1;
 		return;
 	}
-	if (h->lb.n > 0)
+	if (listbox_item(&h->lb) >= 0)
 		ui_member_open(ui, jint(json_array_get(h->items,
-		    (size_t)h->lb.sel), "id"));
+		    (size_t)listbox_item(&h->lb)), "id"));
 	else
 		ui_msg(ui, 1, "%s", _("No member found."));
 }
@@ -279,6 +370,10 @@ home_key(struct ui *ui, struct screen *s, enum action a, wint_t ch, int fkey)
 	case ACT_LOGOUT:
 		home_logout(ui);
 		return 1;
+	case ACT_CLEAR:
+		ch = 0x15;	/* text_key's ^U */
+		fkey = 0;
+		/* FALLTHROUGH */
 	case ACT_NONE:
 		if (!fkey && ch == 27)
 			return 1;
@@ -300,12 +395,11 @@ home_free(struct screen *s)
 
 	if (h->timer != 0)
 		loop_del_timer(h->ui->loop, h->timer);
-	home_cancel(h);
-	if (h->card_call != 0) {
-		client_cancel(h->ui->client, h->card_call);
-		ui_call_done(h->ui);
-	}
+	home_drop(h, &h->call);
+	home_cancel_page(h);
+	home_drop(h, &h->card_call);
 	json_decref(h->items);
+	listbox_release(&h->lb);
 	free(h);
 }
 
@@ -315,8 +409,10 @@ home_resume(struct ui *ui, struct screen *s)
 {
 	struct home	*h = s->data;
 
-	if (h->q.len > 0)
+	if (h->q.len > 0) {
+		h->keep_sel = listbox_item(&h->lb) > 0 ? listbox_item(&h->lb) : 0;
 		home_search(h);
+	}
 }
 
 static const struct screen_ops home_ops = {
@@ -337,6 +433,7 @@ ui_home_push(struct ui *ui)
 	h->lb.cols = home_cols;
 	h->lb.ncols = sizeof home_cols / sizeof home_cols[0];
 	h->lb.row = home_row;
+	h->lb.more = home_more;
 	h->lb.arg = h;
 	s = ui_screen_create(ui, &home_ops, MAP_HOME, h);
 	s->typing = 1;

@@ -41,8 +41,9 @@ login_draw(struct ui *ui, struct screen *s, int y, int h, int w)
 	text_draw(ui, &l->pw, by + 4, bx + 3 + lw, bw - lw - 6,
 	    l->focus == 1 ? ui_attr(ui, UA_FIELD_FOCUS) : ui_attr(ui, UA_FIELD),
 	    l->focus == 1);
-	if (l->err[0] != '\0')
-		ui_put(ui, by + 6, bx + 3, bw - 6, l->err, ui_attr(ui, UA_ERROR));
+	/* Three lines between the password and the hint: a long reason wraps. */
+	ui_put_wrapped(ui, by + 6, bx + 3, bw - 6, 3, l->err,
+	    ui_attr(ui, UA_ERROR));
 	keys_name(ACT_QUIT, k1, sizeof k1);
 	keys_name(ACT_HELP, k2, sizeof k2);
 	snprintf(hint, sizeof hint, _("Enter: log in   %s: quit   %s: help"),

@@ -57,20 +57,23 @@ static const struct choice gender_choices[] = {
 };
 
 static const struct field_def member_fields[] = {
-	{ "name", N_("Name"), FT_TEXT, 1, NULL, NULL, 40 },
-	{ "phone", N_("Mobile phone"), FT_PHONE, 1, NULL, NULL, 16 },
+	{ "name", N_("Name"), FT_TEXT, 1, NULL, NULL, 40, 0, NULL },
+	{ "phone", N_("Mobile phone"), FT_PHONE, 1, NULL, NULL, 16, 0, NULL },
 	{ "card_no", N_("Card number"), FT_TEXT, 0, NULL,
-	    N_("blank = automatic"), 32 },
-	{ "gender", N_("Gender"), FT_CHOICE, 0, gender_choices, NULL, 0 },
-	{ "birthday", N_("Birthday"), FT_DATE, 0, NULL, N_("YYYY-MM-DD"), 10 },
-	{ "address", N_("Address"), FT_TEXT, 0, NULL, NULL, 120 },
-	{ "branch", N_("Home branch"), FT_TEXT, 0, NULL, NULL, 16 },
+	    N_("blank = automatic"), 32, 0, NULL },
+	{ "gender", N_("Gender"), FT_CHOICE, 0, gender_choices, NULL, 0, 0,
+	    NULL },
+	{ "birthday", N_("Birthday"), FT_DATE, 0, NULL, N_("YYYY-MM-DD"), 10, 0,
+	    NULL },
+	{ "address", N_("Address"), FT_TEXT, 0, NULL, NULL, 120, 0, NULL },
+	{ "branch", N_("Home branch"), FT_TEXT, 0, NULL, NULL, 16, 0, NULL },
 	{ "consent", N_("Marketing consent"), FT_BOOL, 0, NULL,
-	    N_("messages about offers"), 0 },
-	{ "tags", N_("Tags"), FT_LIST, 0, NULL, N_("separated by commas"), 200 },
-	{ "note", N_("Note"), FT_TEXT, 0, NULL, NULL, 200 },
+	    N_("messages about offers"), 0, 0, NULL },
+	{ "tags", N_("Tags"), FT_LIST, 0, NULL, N_("separated by commas"), 200,
+	    0, NULL },
+	{ "note", N_("Note"), FT_TEXT, 0, NULL, NULL, 200, 0, NULL },
 	{ "referral_code", N_("Referred by"), FT_TEXT, 0, NULL,
-	    N_("referrer's code"), 32 },
+	    N_("referrer's code"), 32, 0, NULL },
 };
 #define MEMBER_NFIELDS	((int)(sizeof member_fields / sizeof member_fields[0]))
 
@@ -81,25 +84,25 @@ static const struct choice kind_choices[] = {
 };
 
 static const struct field_def feedback_fields[] = {
-	{ "kind", N_("Kind"), FT_CHOICE, 1, kind_choices, NULL, 0 },
-	{ "text", N_("What was said"), FT_TEXT, 1, NULL, NULL, 500 },
+	{ "kind", N_("Kind"), FT_CHOICE, 1, kind_choices, NULL, 0, 0, NULL },
+	{ "text", N_("What was said"), FT_TEXT, 1, NULL, NULL, 500, 0, NULL },
 };
 
 static const struct column pet_cols[] = {
-	{ N_("Name"), 10, 0 },
-	{ N_("Species"), 8, 0 },
-	{ N_("Breed"), 12, 0 },
-	{ N_("Sex"), 8, 0 },
-	{ N_("Born"), 10, 0 },
-	{ N_("Weight"), 7, 1 },
-	{ N_("Health"), 0, 0 },
+	{ N_("Name"), 10, 0, 1 },
+	{ N_("Species"), 8, 0, 0 },
+	{ N_("Breed"), 12, 0, 1 },
+	{ N_("Sex"), 8, 0, 0 },
+	{ N_("Born"), 10, 0, 0 },
+	{ N_("Weight"), 7, 1, 0 },
+	{ N_("Health"), 12, 0, 2 },
 };
 
 static const struct column fb_cols[] = {
-	{ N_("Date"), 10, 0 },
-	{ N_("Kind"), 6, 0 },
-	{ N_("Staff"), 10, 0 },
-	{ N_("Text"), 0, 0 },
+	{ N_("Date"), 10, 0, 0 },
+	{ N_("Kind"), 6, 0, 0 },
+	{ N_("Staff"), 10, 0, 0 },
+	{ N_("Text"), 0, 0, 1 },
 };
 
 static void	member_load(struct member_view *);

@@ -1,6 +1,7 @@
 /*
- * Staff of the branch (a manager) or the chain (HQ): the list, a new staff
- * member, a new password, and disabling an account after a confirmation.
+ * Staff of the branch (a manager) or the chain (HQ): the list, narrowed by
+ * what is typed (id, name, branch, role), a new staff member, a new
+ * password, and disabling an account after a confirmation.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,24 +29,35 @@ static const struct choice role_choices[] = {
 };
 
 static const struct field_def staff_fields[] = {
-	{ "id", N_("Staff id"), FT_TEXT, 1, NULL, N_("used to log in"), 32 },
-	{ "name", N_("Name"), FT_TEXT, 1, NULL, NULL, 40 },
-	{ "role", N_("Role"), FT_CHOICE, 1, role_choices, NULL, 0 },
-	{ "branch", N_("Branch"), FT_TEXT, 0, NULL, NULL, 16 },
+	{ "id", N_("Staff id"), FT_TEXT, 1, NULL, N_("used to log in"), 32, 0,
+	    NULL },
+	{ "name", N_("Name"), FT_TEXT, 1, NULL, NULL, 40, 0, NULL },
+	{ "role", N_("Role"), FT_CHOICE, 1, role_choices, NULL, 0, 0, NULL },
+	{ "branch", N_("Branch"), FT_TEXT, 0, NULL, NULL, 16, 0, NULL },
 	{ "password", N_("Password"), FT_PASSWORD, 1, NULL,
-	    N_("8+ chars or 6-digit PIN"), 128 },
+	    N_("8+ chars or 6-digit PIN"), 128, 0, NULL },
 };
 
 static const struct column staff_cols[] = {
-	{ N_("Staff id"), 10, 0 },
-	{ N_("Name"), 14, 0 },
-	{ N_("Role"), 14, 0 },
-	{ N_("Branch"), 8, 0 },
-	{ N_("Last login"), 10, 0 },
-	{ N_("Status"), 0, 0 },
+	{ N_("Staff id"), 10, 0, 0 },
+	{ N_("Name"), 14, 0, 2 },
+	{ N_("Role"), 14, 0, 0 },
+	{ N_("Branch"), 8, 0, 0 },
+	{ N_("Last login"), 10, 0, 0 },
+	{ N_("Status"), 0, 0, 1 },
 };
 
 static void	staff_load(struct staff_view *);
+
+static const char *
+staff_status(json_t *st)
+{
+	if (jbool(st, "disabled"))
+		return _("disabled");
+	if (jbool(st, "locked"))
+		return _("locked");
+	return _("active");
+}
 
 static void
 staff_row(struct ui *ui, void *arg, int i, int y, int x, const int *w, int attr)
@@ -53,12 +65,8 @@ staff_row(struct ui *ui, void *arg, int i, int y, int x, const int *w, int attr)
 	struct staff_view	*v = arg;
 	json_t			*st = json_array_get(v->items, (size_t)i);
 	char			 date[32];
-	const char		*status = _("active");
+	const char		*status = staff_status(st);
 
-	if (jbool(st, "disabled"))
-		status = _("disabled");
-	else if (jbool(st, "locked"))
-		status = _("locked");
 	ui_date(jint(st, "last_login"), date, sizeof date);
 	listbox_cell(ui, &v->lb, y, x, 0, jstr(st, "id"), attr);
 	listbox_cell(ui, &v->lb, y, x, 1, jstr(st, "name"), attr);
@@ -70,15 +78,33 @@ staff_row(struct ui *ui, void *arg, int i, int y, int x, const int *w, int attr)
 	    strcmp(status, _("active")) != 0 ? ui_attr(ui, UA_ERROR) : 0);
 }
 
+/* What the filter looks in: the id, name, branch, role and status. */
+static int
+staff_texts(void *arg, int i, const char *texts[LISTBOX_TEXTS])
+{
+	struct staff_view	*v = arg;
+	json_t			*st = json_array_get(v->items, (size_t)i);
+
+	texts[0] = jstr(st, "id");
+	texts[1] = jstr(st, "name");
+	texts[2] = jstr(st, "branch");
+	texts[3] = jstr(st, "role");
+	texts[4] = choice_label(role_choices, jstr(st, "role"));
+	texts[5] = staff_status(st);
+	return 6;
+}
+
 static void
 staff_draw(struct ui *ui, struct screen *s, int y, int h, int w)
 {
 	struct staff_view	*v = s->data;
 
 	ui_put(ui, y, 1, w - 2, _("Staff"), ui_attr(ui, UA_TITLE));
+	listbox_filter_draw(ui, &v->lb, y + 2, 1, w - 2,
+	    _("type an id, name, branch or role"), ui->top == s);
 	v->lb.empty = v->err[0] ? v->err : v->loading ? _("loading…") :
 	    _("No staff.");
-	listbox_draw(ui, &v->lb, y + 2, 1, h - 2, w - 2);
+	listbox_draw(ui, &v->lb, y + 4, 1, h - 4, w - 2);
 }
 
 static void
@@ -133,7 +159,9 @@ staff_new(struct ui *ui, struct staff_view *v)
 static json_t *
 staff_selected(struct staff_view *v)
 {
-	return json_array_get(v->items, (size_t)v->lb.sel);
+	int	i = listbox_item(&v->lb);
+
+	return i >= 0 ? json_array_get(v->items, (size_t)i) : NULL;
 }
 
 /* Blocking: a short write, with "working…" shown. */
@@ -229,8 +257,13 @@ staff_key(struct ui *ui, struct screen *s, enum action a, wint_t ch, int fkey)
 	case ACT_REFRESH:
 		staff_load(v);
 		return 1;
+	case ACT_CLEAR:
+		listbox_filter_clear(&v->lb);
+		return 1;
 	case ACT_NONE:
-	case ACT_OPEN:
+		if (!fkey && ch == 27)
+			return 1;
+		listbox_filter_key(&v->lb, ch, fkey);
 		return 1;
 	default:
 		return 0;
@@ -247,6 +280,7 @@ staff_free(struct screen *s)
 		ui_call_done(v->ui);
 	}
 	json_decref(v->items);
+	listbox_release(&v->lb);
 	explicit_bzero(v->old_pw, sizeof v->old_pw);
 	free(v);
 }
@@ -268,13 +302,17 @@ void
 ui_staff_push(struct ui *ui)
 {
 	struct staff_view	*v = xcalloc(1, sizeof *v);
+	struct screen		*s;
 
 	v->ui = ui;
 	v->lb.cols = staff_cols;
 	v->lb.ncols = sizeof staff_cols / sizeof staff_cols[0];
 	v->lb.row = staff_row;
+	v->lb.text = staff_texts;
 	v->lb.arg = v;
 	v->lb.show_sel = 1;
-	ui_push(ui, ui_screen_create(ui, &staff_ops, MAP_STAFF, v));
+	s = ui_screen_create(ui, &staff_ops, MAP_STAFF, v);
+	s->typing = 1;		/* typed keys narrow the list */
+	ui_push(ui, s);
 	staff_load(v);
 }

@@ -8,6 +8,7 @@
  * a character boundary, and every width comes from utf8.c.
  */
 #include <ctype.h>
+#include <langinfo.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -352,9 +353,32 @@ form_value(struct form *f, const char *name)
 	return fl != NULL ? field_value(fl) : "";
 }
 
-/* Check one field; its error text, or NULL. */
+/*
+ * A typed number: digits, within [min, max] (max 0: any that fits an int),
+ * said with the field's own words when it has them ("at most 200 kg").
+ */
 static const char *
-field_check(struct field *fl)
+number_check(const struct field_def *d, const char *v, char *buf, size_t len)
+{
+	long	n, max = d->max > 0 ? d->max : 999999999;
+
+	if (!all_digits(v))
+		return _("Whole number only");
+	n = strlen(v) > 9 ? LONG_MAX : atol(v);
+	if (n >= d->min && n <= max)
+		return NULL;
+	if (d->range != NULL)
+		return _(d->range);
+	if (n > max)
+		snprintf(buf, len, _("Must be at most %ld"), max);
+	else
+		snprintf(buf, len, _("Must be at least %d"), d->min);
+	return buf;
+}
+
+/* Check one field; its error text (maybe in buf), or NULL. */
+static const char *
+field_check(struct field *fl, char *buf, size_t len)
 {
 	const char	*v = fl->text.buf;
 	const struct field_def *d = fl->def;
@@ -371,10 +395,7 @@ field_check(struct field *fl)
 	case FT_DATE:
 		return valid_date(v) ? NULL : _("Invalid date (YYYY-MM-DD)");
 	case FT_NUMBER:
-		if (!all_digits(v) || strlen(v) > 9 ||
-		    (d->max > 0 && atol(v) > d->max))
-			return _("Whole number only");
-		return NULL;
+		return number_check(d, v, buf, len);
 	default:
 		return NULL;
 	}
@@ -384,10 +405,11 @@ int
 form_validate(struct form *f)
 {
 	const char	*e;
+	char		 buf[256];
 	int		 i, first = -1;
 
 	for (i = 0; i < f->n; i++) {
-		e = field_check(&f->fields[i]);
+		e = field_check(&f->fields[i], buf, sizeof buf);
 		snprintf(f->fields[i].err, sizeof f->fields[i].err, "%s",
 		    e != NULL ? e : "");
 		if (e != NULL && first < 0)
@@ -466,6 +488,36 @@ form_json(struct form *f, int only_changed)
 	return o;
 }
 
+/*
+ * A phone taken by another member: the server names that member's card in
+ * its (English, fixed) message, "... [archived ]member 8xxxxxxxxxx", and
+ * the clerk is told which card it is, translated.  0 if it names none.
+ */
+static int
+err_with_card(const struct client_err *e, char *buf, size_t len)
+{
+	const char	*p = NULL, *q;
+	char		 card[32];
+	size_t		 n = 0;
+
+	if (e->code != ERR_CONFLICT || strcmp(e->field, "phone") != 0)
+		return 0;
+	for (q = e->message; (q = strstr(q, "member ")) != NULL; q++)
+		p = q + strlen("member ");
+	while (p != NULL && isdigit((unsigned char)p[n]) && n < sizeof card - 1)
+		n++;
+	if (n == 0 || isdigit((unsigned char)p[n]))
+		return 0;
+	snprintf(card, sizeof card, "%.*s", (int)n, p);
+	if (strstr(e->message, "archived member ") != NULL)
+		snprintf(buf, len, _("This phone number belongs to an archived "
+		    "member, card %s"), card);
+	else
+		snprintf(buf, len, _("This phone number already belongs to "
+		    "another member, card %s"), card);
+	return 1;
+}
+
 int
 form_server_error(struct form *f, const struct client_err *e)
 {
@@ -476,8 +528,11 @@ form_server_error(struct form *f, const struct client_err *e)
 	for (i = 0; i < f->n; i++) {
 		if (strcmp(f->fields[i].def->name, e->field) == 0 &&
 		    !f->fields[i].hidden) {
-			snprintf(f->fields[i].err, sizeof f->fields[i].err, "%s",
-			    client_err_text(e));
+			if (!err_with_card(e, f->fields[i].err,
+			    sizeof f->fields[i].err))
+				snprintf(f->fields[i].err,
+				    sizeof f->fields[i].err, "%s",
+				    client_err_text(e));
 			f->focus = i;
 			return 1;
 		}
@@ -539,20 +594,25 @@ form_draw_field(struct ui *ui, struct form *f, int i, int y, int x, int w,
 	    ui_attr(ui, UA_DIM));
 }
 
-/* Rows a field takes: its line, and one more for an error under it. */
+/* Lines an error under a field may take, wrapped. */
+#define FORM_ERR_LINES	3
+
+/* Rows a field takes: its line, and the lines of an error under it. */
 static int
-field_rows(const struct field *fl)
+field_rows(const struct field *fl, int ew)
 {
-	return fl->hidden ? 0 : 1 + (fl->err[0] != '\0');
+	if (fl->hidden)
+		return 0;
+	return 1 + ui_wrap_rows(fl->err, ew, FORM_ERR_LINES);
 }
 
 static int
-form_rows(const struct form *f, int from, int to)
+form_rows(const struct form *f, int from, int to, int ew)
 {
 	int	i, n = 0;
 
 	for (i = from; i <= to && i < f->n; i++)
-		n += field_rows(&f->fields[i]);
+		n += field_rows(&f->fields[i], ew);
 	return n;
 }
 
@@ -560,24 +620,25 @@ static void
 form_draw(struct ui *ui, struct form *f, int y, int h, int w)
 {
 	int	i, row = 0, lw = form_label_width(f), rows = h - 2;
+	int	ew = w - lw - 6, max;
 
 	ui_put(ui, y, 1, w - 2, f->title, ui_attr(ui, UA_TITLE));
 	/* f->top is the first field shown; keep the focused one on screen. */
 	if (f->focus < f->top)
 		f->top = f->focus;
-	while (f->top < f->focus && form_rows(f, f->top, f->focus) > rows)
+	while (f->top < f->focus && form_rows(f, f->top, f->focus, ew) > rows)
 		f->top++;
 	for (i = f->top; i < f->n && row < rows; i++) {
 		if (f->fields[i].hidden)
 			continue;
 		form_draw_field(ui, f, i, y + 2 + row++, 1, w - 2, lw);
-		if (f->fields[i].err[0] != '\0' && row < rows)
-			ui_put(ui, y + 2 + row++, lw + 5, w - lw - 6,
-			    f->fields[i].err, ui_attr(ui, UA_ERROR));
+		max = rows - row < FORM_ERR_LINES ? rows - row : FORM_ERR_LINES;
+		row += ui_put_wrapped(ui, y + 2 + row, lw + 5, ew, max,
+		    f->fields[i].err, ui_attr(ui, UA_ERROR));
 	}
-	if (form_rows(f, 0, f->top - 1) > 0)
+	if (form_rows(f, 0, f->top - 1, ew) > 0)
 		ui_put(ui, y + 1, w - 3, 1, "^", A_BOLD);
-	if (form_rows(f, i, f->n - 1) > 0)
+	if (form_rows(f, i, f->n - 1, ew) > 0)
 		ui_put(ui, y + h - 1, w - 3, 1, "v", A_BOLD);
 }
 
@@ -645,7 +706,8 @@ static void
 form_leave(struct form *f)
 {
 	struct field	*fl = &f->fields[f->focus];
-	const char	*e = field_check(fl);
+	char		 buf[256];
+	const char	*e = field_check(fl, buf, sizeof buf);
 
 	if (e != NULL && fl->text.len > 0)
 		snprintf(fl->err, sizeof fl->err, "%s", e);
@@ -684,10 +746,11 @@ form_screen_done(json_t *res, const struct client_err *err, void *arg)
 		if (err->code == ERR_DISCONNECTED)
 			ui_msg(ui, 1, "%s", _("Not saved: no connection. The form "
 			    "is kept; save again once online."));
-		else {
-			form_server_error(f, err);
+		else if (form_server_error(f, err))	/* said at the field */
+			ui_msg(ui, 1, "%s: %s", _("Not saved"),
+			    f->fields[f->focus].err);
+		else
 			ui_msg(ui, 1, "%s: %s", _("Not saved"), client_err_text(err));
-		}
 		return;
 	}
 	/* Close the form first: done may push the next screen. */
@@ -815,34 +878,240 @@ form_screen_push(struct ui *ui, struct form *f, const char *method,
 
 /* ---- list box ---- */
 
+/* The mark of a cut: one column, "…" where the locale can show it. */
+static const char *
+ellipsis(void)
+{
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? "…" : ".";
+}
+
+/* Text in exactly w columns; cut, it ends with an ellipsis. */
+static void
+put_fit(struct ui *ui, int y, int x, int w, const char *s, int right,
+    int attr)
+{
+	const char	*ell = ellipsis();
+	char		 buf[1024];
+	size_t		 n;
+	int		 cut;
+
+	n = utf8_chop_ellipsis(s, w, utf8_width(ell), &cut);
+	if (!cut) {
+		if (right)
+			ui_put_right(ui, y, x, w, s, attr);
+		else
+			ui_put(ui, y, x, w, s, attr);
+		return;
+	}
+	while (n > sizeof buf - 8)
+		n -= utf8_prev(s, n);
+	snprintf(buf, sizeof buf, "%.*s%s", (int)n, s,
+	    w >= utf8_width(ell) ? ell : "");
+	ui_put(ui, y, x, w, buf, attr);
+}
+
+/* A column's share of the width left over (a width-0 column: 1). */
+static int
+col_share(const struct column *c)
+{
+	return c->grow > 0 ? c->grow : c->width == 0;
+}
+
+/*
+ * Column widths for w: each column has its width, and what is left goes to
+ * the columns with a share, by their share, so a wider terminal shows more
+ * of the names.  A column past the edge is cut to what is left.
+ */
 static void
 listbox_layout(struct listbox *lb, int w)
 {
-	int	i, fixed = 0, flex = 0, share;
+	int	i, n = lb->ncols < 12 ? lb->ncols : 12, used = 0, shares = 0;
+	int	left, extra, given = 0, last = -1, off = 0;
 
-	for (i = 0; i < lb->ncols && i < 12; i++) {
-		if (lb->cols[i].width > 0)
-			fixed += lb->cols[i].width + 1;
-		else
-			flex++;
+	for (i = 0; i < n; i++) {
+		used += lb->cols[i].width + (i > 0);
+		shares += col_share(&lb->cols[i]);
+		if (col_share(&lb->cols[i]) > 0)
+			last = i;
 	}
-	share = flex > 0 ? (w - fixed - flex + 1) / flex : 0;
-	if (share < 4)
-		share = 4;
-	for (i = 0; i < lb->ncols && i < 12; i++)
-		lb->widths[i] = lb->cols[i].width > 0 ? lb->cols[i].width : share;
+	left = w > used ? w - used : 0;
+	for (i = 0; i < n; i++) {
+		extra = shares > 0 ? left * col_share(&lb->cols[i]) / shares :
+		    0;
+		lb->widths[i] = lb->cols[i].width + extra;
+		given += extra;
+	}
+	if (last >= 0)		/* the remainder of the division */
+		lb->widths[last] += left - given;
+	for (i = 0; i < n; i++) {
+		if (lb->cols[i].width == 0 && lb->widths[i] < 4)
+			lb->widths[i] = 4;
+		if (lb->widths[i] > w - off)
+			lb->widths[i] = w - off > 0 ? w - off : 0;
+		off += lb->widths[i] + 1;
+	}
+}
+
+static int
+ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* 1 if hay holds the n bytes of word, ASCII letters in either case. */
+static int
+text_has(const char *hay, const char *word, size_t n)
+{
+	size_t	i, j, len = strlen(hay);
+
+	for (i = 0; i + n <= len; i++) {
+		for (j = 0; j < n && ascii_lower((unsigned char)hay[i + j]) ==
+		    ascii_lower((unsigned char)word[j]); j++)
+			;
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 if every space-separated word of the filter is in one of the texts. */
+static int
+filter_match(const char *filter, const char **texts, int nt)
+{
+	size_t	n;
+	int	i;
+
+	for (;;) {
+		while (*filter == ' ')
+			filter++;
+		if (*filter == '\0')
+			return 1;
+		n = strcspn(filter, " ");
+		for (i = 0; i < nt && !text_has(texts[i], filter, n); i++)
+			;
+		if (i == nt)
+			return 0;
+		filter += n;
+	}
+}
+
+/* Rows for the items the filter keeps; the item keep stays selected. */
+static void
+listbox_refilter(struct listbox *lb, int keep)
+{
+	const char	*texts[LISTBOX_TEXTS];
+	int		 i, nt;
+
+	lb->rows = xrealloc(lb->rows, (size_t)(lb->nitems > 0 ? lb->nitems :
+	    1) * sizeof *lb->rows);
+	lb->n = 0;
+	for (i = 0; i < lb->nitems; i++) {
+		nt = lb->text(lb->arg, i, texts);
+		if (!filter_match(lb->filter.buf, texts, nt))
+			continue;
+		if (i == keep)
+			lb->sel = lb->n;
+		lb->rows[lb->n++] = i;
+	}
 }
 
 void
 listbox_set_count(struct listbox *lb, int n)
 {
-	lb->n = n;
-	if (lb->sel >= n)
-		lb->sel = n > 0 ? n - 1 : 0;
+	lb->nitems = n;
+	if (lb->text != NULL)
+		listbox_refilter(lb, -1);
+	else
+		lb->n = n;
+	if (lb->sel >= lb->n)
+		lb->sel = lb->n > 0 ? lb->n - 1 : 0;
 	if (lb->sel < 0)
 		lb->sel = 0;
 	if (lb->top > lb->sel)
 		lb->top = lb->sel;
+}
+
+int
+listbox_item(const struct listbox *lb)
+{
+	if (lb->sel < 0 || lb->sel >= lb->n)
+		return -1;
+	return lb->text != NULL ? lb->rows[lb->sel] : lb->sel;
+}
+
+void
+listbox_release(struct listbox *lb)
+{
+	free(lb->rows);
+	lb->rows = NULL;
+}
+
+/* Ask for the next page once the selection is within a page of the end. */
+static void
+listbox_prefetch(struct listbox *lb)
+{
+	if (lb->more == NULL || !lb->more_rows || lb->fetching ||
+	    lb->sel + lb->page < lb->nitems)
+		return;
+	lb->fetching = 1;
+	lb->more(lb->arg, lb->nitems);
+}
+
+void
+listbox_page_done(struct listbox *lb, int n, int more_rows)
+{
+	int	grew = n > lb->nitems;
+
+	lb->fetching = 0;
+	lb->more_rows = more_rows;
+	listbox_set_count(lb, n);
+	if (lb->want > 0 && lb->n > 0) {	/* went on past the rows here */
+		lb->sel = lb->want < lb->n ? lb->want : lb->n - 1;
+		if (lb->want < lb->n || !more_rows || !grew)
+			lb->want = 0;
+	} else
+		lb->want = 0;
+	if (grew)
+		listbox_prefetch(lb);
+}
+
+int
+listbox_filter_key(struct listbox *lb, wint_t ch, int fkey)
+{
+	int	keep = listbox_item(lb), r;
+
+	if ((r = text_key(&lb->filter, ch, fkey)) == 2) {
+		lb->sel = lb->top = 0;
+		listbox_refilter(lb, keep);
+	}
+	return r;
+}
+
+void
+listbox_filter_clear(struct listbox *lb)
+{
+	listbox_filter_key(lb, 0x15, 0);	/* ^U */
+}
+
+void
+listbox_filter_draw(struct ui *ui, struct listbox *lb, int y, int x, int w,
+    const char *hint, int focused)
+{
+	const char	*label = _("Filter");
+	char		 count[128], key[16];
+	int		 lw = utf8_width(label) + 2, fw = w - lw > 60 ? 30 : 20;
+
+	ui_put(ui, y, x, lw, label, A_BOLD);
+	text_draw(ui, &lb->filter, y, x + lw, fw, ui_attr(ui, UA_FIELD_FOCUS),
+	    focused);
+	if (lb->filter.len > 0) {
+		keys_name(ACT_CLEAR, key, sizeof key);
+		snprintf(count, sizeof count, _("%d of %d (%s clears)"), lb->n,
+		    lb->nitems, key);
+		hint = count;
+	}
+	put_fit(ui, y, x + lw + fw + 2, w - lw - fw - 2, hint, 0,
+	    ui_attr(ui, UA_DIM));
 }
 
 void
@@ -855,23 +1124,42 @@ listbox_cell(struct ui *ui, struct listbox *lb, int y, int x, int col,
 		return;
 	for (i = 0; i < col; i++)
 		off += lb->widths[i] + 1;
-	if (lb->cols[col].right)
-		ui_put_right(ui, y, x + off, lb->widths[col], s, attr);
-	else
-		ui_put(ui, y, x + off, lb->widths[col], s, attr);
+	put_fit(ui, y, x + off, lb->widths[col], s, lb->cols[col].right, attr);
+}
+
+/* Where the selection is among all the items: " 12/127 ", " 12/1000+ ". */
+static void
+listbox_position(struct ui *ui, struct listbox *lb, int y, int x, int w)
+{
+	int	paged = lb->text == NULL;	/* no filter: items = rows */
+	int	total = paged && lb->total > lb->n ? lb->total : lb->n;
+	char	pos[64];
+
+	if (total <= lb->page)
+		return;
+	snprintf(pos, sizeof pos, " %d/%d%s ", lb->sel + 1, total,
+	    paged && lb->total_capped ? "+" : "");
+	ui_put_right(ui, y, x + w - 14, 14, pos, ui_attr(ui, UA_DIM));
 }
 
 void
 listbox_draw(struct ui *ui, struct listbox *lb, int y, int x, int h, int w)
 {
+	char	key[16], none[256];
 	int	i, row, attr;
-	char	more[64];
 
 	listbox_layout(lb, w);
 	for (i = 0; i < lb->ncols; i++)
 		listbox_cell(ui, lb, y, x, i, _(lb->cols[i].title),
 		    ui_attr(ui, UA_HEADER));
 	lb->page = h - 1 > 1 ? h - 1 : 1;
+	if (lb->n == 0 && lb->nitems > 0 && lb->filter.len > 0) {
+		keys_name(ACT_CLEAR, key, sizeof key);
+		snprintf(none, sizeof none, _("Nothing matches the filter. "
+		    "Press %s to clear it."), key);
+		ui_put(ui, y + 2, x + 1, w - 2, none, ui_attr(ui, UA_DIM));
+		return;
+	}
 	if (lb->n == 0) {
 		if (lb->empty != NULL)
 			ui_put(ui, y + 2, x + 1, w - 2, lb->empty,
@@ -888,41 +1176,81 @@ listbox_draw(struct ui *ui, struct listbox *lb, int y, int x, int h, int w)
 		    0;
 		if (attr != 0)
 			ui_put(ui, y + 1 + row, x, w, "", attr);
-		lb->row(ui, lb->arg, i, y + 1 + row, x, lb->widths, attr);
+		lb->row(ui, lb->arg, lb->text != NULL ? lb->rows[i] : i,
+		    y + 1 + row, x, lb->widths, attr);
 	}
-	if (lb->n > lb->page) {
-		snprintf(more, sizeof more, " %d/%d ", lb->sel + 1, lb->n);
-		ui_put_right(ui, y, x + w - 12, 12, more, ui_attr(ui, UA_DIM));
-	}
+	if (lb->fetching && row < lb->page)
+		ui_put(ui, y + 1 + row, x, w, _("loading…"),
+		    ui_attr(ui, UA_DIM));
+	listbox_position(ui, lb, y, x, w);
 }
 
 int
 listbox_key(struct listbox *lb, enum action a)
 {
-	int	page = lb->page > 1 ? lb->page - 1 : 1;
+	int	page = lb->page > 1 ? lb->page - 1 : 1, to;
+	int	from = lb->want > 0 ? lb->want : lb->sel; /* keys add up */
 
 	switch (a) {
 	case ACT_UP:
-		lb->sel--;
+		to = from - 1;
 		break;
 	case ACT_DOWN:
-		lb->sel++;
+		to = from + 1;
 		break;
 	case ACT_PGUP:
-		lb->sel -= page;
+		to = from - page;
 		break;
 	case ACT_PGDN:
-		lb->sel += page;
+		to = from + page;
 		break;
 	default:
 		return 0;
 	}
-	if (lb->sel >= lb->n)
-		lb->sel = lb->n - 1;
+	/* Past the rows here: go there when the next page comes. */
+	lb->want = to >= lb->n && lb->more != NULL && lb->more_rows ? to : 0;
+	lb->sel = to >= lb->n ? lb->n - 1 : to;
 	if (lb->sel < 0)
 		lb->sel = 0;
 	lb->show_sel = 1;
+	listbox_prefetch(lb);
 	return 1;
+}
+
+/* ---- wrapped text ---- */
+
+int
+ui_put_wrapped(struct ui *ui, int y, int x, int w, int max, const char *s,
+    int attr)
+{
+	char		 line[1024];
+	const char	*next;
+	size_t		 n;
+	int		 i;
+
+	for (i = 0; i < max && *s != '\0'; i++) {
+		n = utf8_wrap(s, w, &next);
+		if (i == max - 1 && *next != '\0') {
+			put_fit(ui, y + i, x, w, s, 0, attr);	/* all the rest */
+			return i + 1;
+		}
+		while (n >= sizeof line)
+			n -= utf8_prev(s, n);
+		snprintf(line, sizeof line, "%.*s", (int)n, s);
+		ui_put(ui, y + i, x, w, line, attr);
+		s = next;
+	}
+	return i;
+}
+
+int
+ui_wrap_rows(const char *s, int w, int max)
+{
+	int	i;
+
+	for (i = 0; i < max && *s != '\0'; i++)
+		utf8_wrap(s, w, &s);
+	return i;
 }
 
 /* ---- confirm ---- */
@@ -934,58 +1262,21 @@ struct confirm {
 	int		 yes;	/* the highlighted button */
 };
 
-/* Split text into lines of at most w columns; returns the line count. */
-static int
-wrap_lines(const char *s, int w, const char **starts, size_t *lens, int max)
-{
-	int	n = 0;
-	size_t	chop;
-
-	while (*s != '\0' && n < max) {
-		chop = utf8_chop(s, w);
-		if (chop == 0)
-			chop = 1;
-		if (s[chop] != '\0') {	/* prefer a break at a space */
-			size_t	k = chop;
-
-			while (k > 0 && s[k] != ' ')
-				k--;
-			if (k > chop / 2)
-				chop = k;
-		}
-		starts[n] = s;
-		lens[n++] = chop;
-		s += chop;
-		while (*s == ' ')
-			s++;
-	}
-	return n;
-}
-
-static void
-draw_wrapped(struct ui *ui, const char *s, int y, int x, int w, int max)
-{
-	const char	*starts[8];
-	size_t		 lens[8];
-	char		 line[TEXT_MAX];
-	int		 i, n = wrap_lines(s, w, starts, lens, max < 8 ? max : 8);
-
-	for (i = 0; i < n; i++) {
-		snprintf(line, sizeof line, "%.*s", (int)lens[i], starts[i]);
-		ui_put(ui, y + i, x, w, line, A_NORMAL);
-	}
-}
-
 static void
 confirm_draw(struct ui *ui, struct screen *s, int y, int h, int w)
 {
 	struct confirm	*c = s->data;
-	int		 bw = w > 64 ? 60 : w - 4, bh = 8;
-	int		 by = y + (h - bh) / 2, bx = (w - bw) / 2;
+	int		 bw = w > 64 ? 60 : w - 4, lines, bh, by, bx;
 	char		 yes[64], no[64];
 
+	/* The box grows with the question, up to what the screen holds. */
+	lines = ui_wrap_rows(c->question, bw - 4, h - 6 > 3 ? h - 6 : 3);
+	bh = lines + 5 > 8 ? lines + 5 : 8;
+	by = y + (h - bh) / 2;
+	bx = (w - bw) / 2;
 	ui_box(ui, by, bx, bh, bw, _("Please confirm"));
-	draw_wrapped(ui, c->question, by + 2, bx + 2, bw - 4, 3);
+	ui_put_wrapped(ui, by + 2, bx + 2, bw - 4, lines, c->question,
+	    A_NORMAL);
 	snprintf(yes, sizeof yes, "[ %s (y) ]", _("Yes"));
 	snprintf(no, sizeof no, "[ %s (n) ]", _("No"));
 	ui_put(ui, by + bh - 2, bx + 4, utf8_width(yes), yes,
@@ -1066,13 +1357,16 @@ static void
 prompt_draw(struct ui *ui, struct screen *s, int y, int h, int w)
 {
 	struct prompt	*p = s->data;
-	int		 bw = w > 64 ? 60 : w - 4, bh = 7;
-	int		 by = y + (h - bh) / 2, bx = (w - bw) / 2;
+	int		 bw = w > 64 ? 60 : w - 4, lines, bh, by, bx;
 
+	lines = ui_wrap_rows(p->label, bw - 4, 3);
+	bh = lines + 6;
+	by = y + (h - bh) / 2;
+	bx = (w - bw) / 2;
 	ui_box(ui, by, bx, bh, bw, p->title);
-	draw_wrapped(ui, p->label, by + 2, bx + 2, bw - 4, 1);
-	text_draw(ui, &p->text, by + 4, bx + 2, bw - 4, ui_attr(ui, UA_FIELD_FOCUS),
-	    1);
+	ui_put_wrapped(ui, by + 2, bx + 2, bw - 4, lines, p->label, A_NORMAL);
+	text_draw(ui, &p->text, by + 3 + lines, bx + 2, bw - 4,
+	    ui_attr(ui, UA_FIELD_FOCUS), 1);
 }
 
 static int
@@ -1145,23 +1439,26 @@ help_draw(struct ui *ui, struct screen *s, int y, int h, int w)
 {
 	struct help		*hp = s->data;
 	const struct keydef	*d;
+	const char		*foot = _("Typing in a field: Left/Right move, "
+				    "Backspace deletes, ^U clears. Esc closes "
+				    "this help.");
 	char			 keys[64];
-	int			 a, row = 0, line = 0;
+	int			 a, row = 0, line = 0, nfoot;
 
 	ui_put(ui, y, 1, w - 2, _("Help: keys on this screen"),
 	    ui_attr(ui, UA_TITLE));
-	for (a = 1; a < ACT__COUNT && row < h - 3; a++) {
+	nfoot = ui_wrap_rows(foot, w - 2, 3);
+	for (a = 1; a < ACT__COUNT && row < h - 2 - nfoot; a++) {
 		if ((d = keys_def((enum action)a)) == NULL || !(d->maps & hp->map))
 			continue;
 		if (line++ < hp->top)
 			continue;
-		keys_names((enum action)a, keys, sizeof keys);
+		keys_names((enum action)a, hp->map, keys, sizeof keys);
 		ui_put(ui, y + 2 + row, 3, 18, keys, A_BOLD);
 		ui_put(ui, y + 2 + row, 22, w - 24, _(d->label), A_NORMAL);
 		row++;
 	}
-	ui_put(ui, y + h - 1, 1, w - 2, _("Typing in a field: Left/Right move, "
-	    "Backspace deletes, ^U clears. Esc closes this help."),
+	ui_put_wrapped(ui, y + h - nfoot, 1, w - 2, nfoot, foot,
 	    ui_attr(ui, UA_DIM));
 }
 

@@ -45,6 +45,7 @@ enum action {
 	ACT_LOGOUT,
 	ACT_YES,
 	ACT_NO,
+	ACT_CLEAR,
 	ACT__COUNT
 };
 
@@ -73,8 +74,8 @@ enum action	 keys_lookup(unsigned map, int key, int fkey, int typing);
 const struct keydef *keys_def(enum action);
 /* Short name of an action's first usable key ("F2", "^S", "Esc"). */
 void		 keys_name(enum action, char *, size_t);
-/* All names of an action's keys ("F2, ^S"). */
-void		 keys_names(enum action, char *, size_t);
+/* All names of an action's keys in a map ("F2, ^S"; no "?" where typing). */
+void		 keys_names(enum action, unsigned map, char *, size_t);
 
 /* ---- ui.c: the UI, the screen stack, drawing helpers ---- */
 struct ui;
@@ -238,6 +239,8 @@ struct field_def {
 	const struct choice	*choices;	/* FT_CHOICE: ends with {NULL} */
 	const char		*hint;	/* N_(), shown after the field */
 	int			 max;	/* characters (text) or value (number) */
+	int			 min;	/* FT_NUMBER: the least value */
+	const char		*range;	/* N_(), FT_NUMBER out of [min, max] */
 };
 struct field {
 	const struct field_def	*def;
@@ -298,9 +301,17 @@ struct column {
 	const char	*title;		/* N_() */
 	int		 width;		/* columns, 0: share what is left */
 	int		 right;		/* right-aligned */
+	int		 grow;		/* share of the width left over */
 };
+/* Draw item i (an index into the screen's items, whatever the filter). */
 typedef void	 listbox_row_cb(struct ui *, void *arg, int i, int y, int x,
 		    const int *widths, int attr);
+/* Set the texts of item i the filter looks in; how many. */
+#define LISTBOX_TEXTS	8
+typedef int	 listbox_text_cb(void *arg, int i,
+		    const char *texts[LISTBOX_TEXTS]);
+/* Fetch the items from n on; answer with listbox_page_done. */
+typedef void	 listbox_more_cb(void *arg, int n);
 struct listbox {
 	const struct column	*cols;
 	int			 ncols;
@@ -313,14 +324,48 @@ struct listbox {
 	void			*arg;
 	const char		*empty;	/* translated text when n == 0 */
 	int			 show_sel;
+	/* Paging: total items exist, n are here; more fetches the rest. */
+	listbox_more_cb		*more;
+	int			 total;	/* 0: n */
+	int			 total_capped;	/* at least total */
+	int			 more_rows;	/* the next page can be asked for */
+	int			 fetching;
+	int			 want;	/* selection asked past the rows */
+	/* Filter: typed text keeps the items whose texts hold every word. */
+	listbox_text_cb		*text;
+	struct ui_text		 filter;
+	int			*rows;	/* shown items, by row */
+	int			 nitems;
 };
 void	 listbox_draw(struct ui *, struct listbox *, int y, int x, int h, int w);
 /* Move the selection; 1 if the action was a movement. */
 int	 listbox_key(struct listbox *, enum action);
+/* n items (shown through the filter when there is one). */
 void	 listbox_set_count(struct listbox *, int n);
+/* The item of the selected row, -1 if none. */
+int	 listbox_item(const struct listbox *);
+/* A page of items came: n in all now, more_rows if there may be more. */
+void	 listbox_page_done(struct listbox *, int n, int more_rows);
+/* Edit the filter with a raw key (text_key's answer); 2 if it changed. */
+int	 listbox_filter_key(struct listbox *, wint_t ch, int fkey);
+void	 listbox_filter_clear(struct listbox *);
+/* The filter field, with hint while empty, else "n of m". */
+void	 listbox_filter_draw(struct ui *, struct listbox *, int y, int x,
+	    int w, const char *hint, int focused);
+/* Free what the list box holds (screens embed the struct itself). */
+void	 listbox_release(struct listbox *);
 /* Draw one cell of a row at the column's offset. */
 void	 listbox_cell(struct ui *, struct listbox *, int y, int x, int col,
 	    const char *, int attr);
+
+/*
+ * Text wrapped in w columns on at most max lines (the last cut with an
+ * ellipsis if it still does not fit); the lines drawn.
+ */
+int	 ui_put_wrapped(struct ui *, int y, int x, int w, int max, const char *,
+	    int attr);
+/* Lines ui_put_wrapped takes. */
+int	 ui_wrap_rows(const char *, int w, int max);
 
 typedef void	 confirm_cb(struct ui *, void *arg);
 /* A modal yes/no question; yes runs cb. */

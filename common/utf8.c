@@ -75,10 +75,11 @@ utf8_cpwidth(uint32_t c)
 	return 1;
 }
 
-int
-utf8_width(const char *s)
+/* Columns the first len bytes of s take. */
+static int
+utf8_width_n(const char *s, size_t len)
 {
-	size_t		len = strlen(s), i = 0;
+	size_t		i = 0;
 	uint32_t	cp;
 	int		n, w = 0;
 
@@ -92,6 +93,12 @@ utf8_width(const char *s)
 		i += (size_t)n;
 	}
 	return w;
+}
+
+int
+utf8_width(const char *s)
+{
+	return utf8_width_n(s, strlen(s));
 }
 
 size_t
@@ -113,6 +120,49 @@ utf8_chop(const char *s, int cols)
 		i += (size_t)n;
 	}
 	return i;
+}
+
+size_t
+utf8_chop_ellipsis(const char *s, int cols, int ellw, int *cut)
+{
+	size_t	n;
+
+	if (utf8_width(s) <= cols) {
+		*cut = 0;
+		return strlen(s);
+	}
+	*cut = 1;
+	n = utf8_chop(s, cols > ellw ? cols - ellw : 0);
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	return n;
+}
+
+size_t
+utf8_wrap(const char *s, int cols, const char **next)
+{
+	size_t		len = strlen(s), n, k;
+	uint32_t	cp;
+	int		step;
+
+	if (utf8_width(s) <= cols)
+		n = len;
+	else if ((n = utf8_chop(s, cols)) == 0) {
+		step = utf8_decode(s, len, &cp);
+		n = step > 0 ? (size_t)step : 1;
+	} else if (s[n] != ' ') {
+		/* A space in the second half of the line is a better break. */
+		for (k = n; k > 0 && s[k - 1] != ' '; k--)
+			;
+		if (k > 0 && utf8_width_n(s, k) * 2 >= cols)
+			n = k;
+	}
+	*next = s + n;
+	while (**next == ' ')
+		(*next)++;
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	return n;
 }
 
 size_t

@@ -18,6 +18,20 @@ int	utf8_cpwidth(uint32_t);
 int	utf8_width(const char *);
 /* Bytes of s that fit in cols columns without splitting a character. */
 size_t	utf8_chop(const char *, int cols);
+/*
+ * Bytes of s to show in cols columns when an ellipsis of ellw columns marks
+ * a cut: all of s if it fits (*cut = 0), else the longest start that leaves
+ * room for the ellipsis, trailing spaces dropped (*cut = 1).
+ */
+size_t	utf8_chop_ellipsis(const char *, int cols, int ellw, int *cut);
+/*
+ * The first line of s wrapped at cols columns: its length in bytes (trailing
+ * spaces dropped), breaking at the last space when there is one in the
+ * second half of the line, else between two characters (never inside one;
+ * one character wider than cols still makes a line).  *next is where the
+ * next line starts (spaces skipped); at the end, s + strlen(s).
+ */
+size_t	utf8_wrap(const char *, int cols, const char **next);
 /* Number of characters. */
 size_t	utf8_count(const char *);
 /* Byte length of the character that ends at s[len] (for backspace). */

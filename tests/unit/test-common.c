@@ -80,6 +80,41 @@ test_utf8(void)
 }
 
 static void
+test_utf8_fit(void)
+{
+	const char	*next;
+	size_t		 n;
+	int		 cut;
+
+	n = utf8_chop_ellipsis("Alice", 5, 1, &cut);
+	CHECK(n == 5 && !cut, "a text that fits is not cut");
+	n = utf8_chop_ellipsis("Alexandra", 5, 1, &cut);
+	CHECK(n == 4 && cut, "a cut leaves a column for the ellipsis");
+	n = utf8_chop_ellipsis("张伟华明", 6, 1, &cut);
+	CHECK(n == 6 && cut, "a cut before the ellipsis never splits a wide "
+	    "character");
+	n = utf8_chop_ellipsis("Ann Marie", 5, 1, &cut);
+	CHECK(n == 3 && cut, "no space before the ellipsis");
+
+	n = utf8_wrap("try again in 15 minutes", 10, &next);
+	CHECK(n == 9 && strcmp(next, "in 15 minutes") == 0,
+	    "wrap breaks at the last space and skips it");
+	n = utf8_wrap("张伟华明", 5, &next);
+	CHECK(n == 6 && strcmp(next, "华明") == 0,
+	    "wrap of Chinese breaks between characters");
+	n = utf8_wrap("张伟华", 5, &next);
+	CHECK(n == 6 && strcmp(next, "华") == 0, "wrap never splits a wide "
+	    "character");
+	n = utf8_wrap("abcdefghij", 4, &next);
+	CHECK(n == 4 && strcmp(next, "efghij") == 0, "a long word is broken");
+	n = utf8_wrap("张", 1, &next);
+	CHECK(n == 3 && *next == '\0', "a character wider than the line is a "
+	    "line of its own");
+	n = utf8_wrap("short", 10, &next);
+	CHECK(n == 5 && *next == '\0', "a short text is one line");
+}
+
+static void
 test_enroll(void)
 {
 	uint8_t	key[32], s[32], k2[32], s2[32], id[16], psk[32];
@@ -141,6 +176,7 @@ main(void)
 		return 1;
 	test_mp_check();
 	test_utf8();
+	test_utf8_fit();
 	test_enroll();
 	test_misc();
 	printf("common: %d passed, %d failed\n", npass, nfail);
