@@ -25,6 +25,10 @@ print_err(const struct client_err *e)
 
 	if (e->field[0] != '\0')
 		json_object_set_new(j, "field", json_string(e->field));
+	if (e->card_no[0] != '\0') {
+		json_object_set_new(j, "card_no", json_string(e->card_no));
+		json_object_set_new(j, "archived", json_boolean(e->archived));
+	}
 	s = json_dumps(j, JSON_COMPACT);
 	fprintf(stderr, "%s\n", s);
 	free(s);

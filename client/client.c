@@ -109,6 +109,8 @@ err_set(struct client_err *e, enum err_code code, const char *msg,
 	snprintf(e->word, sizeof e->word, "%s", err_word(code));
 	snprintf(e->message, sizeof e->message, "%s", msg);
 	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+	e->card_no[0] = '\0';
+	e->archived = 0;
 }
 
 static void
@@ -117,6 +119,7 @@ err_from_obj(struct client_err *e, const msgpack_object *o)
 	char	*code = mp_strdup(mp_get(o, "code"));
 	char	*msg = mp_strdup(mp_get(o, "message"));
 	char	*field = mp_strdup(mp_get(o, "field"));
+	char	*card;
 	int	 c = code ? err_from_word(code, strlen(code)) : -1;
 
 	err_set(e, c < 0 ? ERR_INTERNAL : (enum err_code)c,
@@ -126,6 +129,13 @@ err_from_obj(struct client_err *e, const msgpack_object *o)
 	free(code);
 	free(msg);
 	free(field);
+	if ((card = mp_strdup(mp_get(o, "card_no"))) != NULL) {
+		snprintf(e->card_no, sizeof e->card_no, "%s", card);
+		free(card);
+	}
+	e->archived = mp_get(o, "archived") != NULL &&
+	    mp_get(o, "archived")->type == MSGPACK_OBJECT_BOOLEAN &&
+	    mp_get(o, "archived")->via.boolean;
 }
 
 /* Complete a call: blocking ones keep the answer, others get a callback. */

@@ -67,6 +67,8 @@ struct client_err {
 	char		 word[32];	/* the wire word, e.g. "invalid" */
 	char		 message[256];	/* English, from the server or local */
 	char		 field[64];	/* "" if none */
+	char		 card_no[16];	/* the member a conflict is with, or "" */
+	int		 archived;	/* ... who is archived */
 };
 typedef void	client_cb(json_t *result, const struct client_err *, void *arg);
 typedef void	client_state_cb(int state, const char *detail, void *arg);

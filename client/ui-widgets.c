@@ -489,32 +489,21 @@ form_json(struct form *f, int only_changed)
 }
 
 /*
- * A phone taken by another member: the server names that member's card in
- * its (English, fixed) message, "... [archived ]member 8xxxxxxxxxx", and
- * the clerk is told which card it is, translated.  0 if it names none.
+ * A phone taken by another member: the error names that member's card
+ * (card_no, archived), and the clerk is told which card it is, translated.
+ * 0 if it names none.
  */
 static int
 err_with_card(const struct client_err *e, char *buf, size_t len)
 {
-	const char	*p = NULL, *q;
-	char		 card[32];
-	size_t		 n = 0;
-
-	if (e->code != ERR_CONFLICT || strcmp(e->field, "phone") != 0)
+	if (e->code != ERR_CONFLICT || e->card_no[0] == '\0')
 		return 0;
-	for (q = e->message; (q = strstr(q, "member ")) != NULL; q++)
-		p = q + strlen("member ");
-	while (p != NULL && isdigit((unsigned char)p[n]) && n < sizeof card - 1)
-		n++;
-	if (n == 0 || isdigit((unsigned char)p[n]))
-		return 0;
-	snprintf(card, sizeof card, "%.*s", (int)n, p);
-	if (strstr(e->message, "archived member ") != NULL)
+	if (e->archived)
 		snprintf(buf, len, _("This phone number belongs to an archived "
-		    "member, card %s"), card);
+		    "member, card %s"), e->card_no);
 	else
 		snprintf(buf, len, _("This phone number already belongs to "
-		    "another member, card %s"), card);
+		    "another member, card %s"), e->card_no);
 	return 1;
 }
 

@@ -312,11 +312,17 @@ mp_pack_kstr_or_nil(msgpack_packer *pk, const char *key, const char *val)
 
 void
 rpc_pack_error(msgpack_packer *pk, enum err_code code, const char *message,
-    const char *field)
+    const char *field, const char *card_no, int archived)
 {
-	msgpack_pack_map(pk, field != NULL ? 3 : 2);
+	int	ref = card_no != NULL && *card_no != '\0';
+
+	msgpack_pack_map(pk, 2 + (field != NULL) + 2 * ref);
 	mp_pack_kstr(pk, "code", err_word(code));
 	mp_pack_kstr(pk, "message", message);
 	if (field != NULL)
 		mp_pack_kstr(pk, "field", field);
+	if (ref) {
+		mp_pack_kstr(pk, "card_no", card_no);
+		mp_pack_kbool(pk, "archived", archived);
+	}
 }

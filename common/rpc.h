@@ -74,7 +74,12 @@ void	mp_pack_knil(msgpack_packer *, const char *key);
 void	mp_pack_kstr_or_nil(msgpack_packer *, const char *key, const char *val);
 
 /* Pack an error map {code, message[, field]}. */
+/*
+ * An error map {code, message, field?, card_no?, archived?}: card_no names
+ * the member a conflict is with (NULL or "" for none), archived whether
+ * that member is archived.
+ */
 void	rpc_pack_error(msgpack_packer *, enum err_code, const char *message,
-	    const char *field);
+	    const char *field, const char *card_no, int archived);
 
 #endif

@@ -410,7 +410,7 @@ req_reply(struct req *req)
 		msgpack_pack_uint32(&pk, req->msgid);
 		if (req->failed) {
 			rpc_pack_error(&pk, req->err.code, req->err.msg,
-			    req->err.field);
+			    req->err.field, req->err.card_no, req->err.archived);
 			msgpack_pack_nil(&pk);
 		} else {
 			msgpack_pack_nil(&pk);

@@ -12,6 +12,8 @@ perr_set(struct perr *e, enum err_code code, const char *field,
 
 	e->code = code;
 	e->field = field;
+	e->card_no[0] = '\0';
+	e->archived = 0;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);

@@ -288,11 +288,16 @@ phone_free(struct db *db, const char *phone, int64_t self, struct perr *err)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	db_bind_text(st, 1, phone);
 	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_int64(st, 0) != self)
-		return perr_set(err, ERR_CONFLICT, "phone",
+	    sqlite3_column_int64(st, 0) != self) {
+		perr_set(err, ERR_CONFLICT, "phone",
 		    "phone already belongs to %smember %s",
 		    sqlite3_column_int(st, 2) ? "archived " : "",
 		    db_col(st, 1));
+		snprintf(err->card_no, sizeof err->card_no, "%s",
+		    db_col(st, 1));
+		err->archived = sqlite3_column_int(st, 2);
+		return -1;
+	}
 	return 0;
 }
 

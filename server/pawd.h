@@ -40,6 +40,8 @@ struct perr {
 	enum err_code	 code;
 	const char	*field;		/* static string or NULL */
 	char		 msg[256];
+	char		 card_no[16];	/* a conflict's member, or "" */
+	int		 archived;	/* ... who is archived */
 };
 
 /* Who did something, for the audit trail. */
@@ -255,6 +257,8 @@ struct server {
 /* The data directory's database, migrated; NULL (logged) on error. */
 struct db	*server_db_open(const char *dir);
 int		 server_init(struct server *, const char *dir);
+/* Run F_READ methods on n reader threads (0: on the loop). */
+void		 server_set_readers(struct server *, int n);
 int		 server_listen(struct server *, const char *hostport);
 int		 server_serve_stdio(struct server *);
 void		 server_run(struct server *);

@@ -262,6 +262,13 @@ server_dummy_ready(void *arg)
 	log_debug("login dummy hash ready");
 }
 
+void
+server_set_readers(struct server *srv, int n)
+{
+	worker_free(srv->readers);
+	srv->readers = n > 0 ? worker_create(srv->loop, n) : NULL;
+}
+
 int
 server_init(struct server *srv, const char *dir)
 {

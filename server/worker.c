@@ -169,5 +169,7 @@ worker_ncpu(void)
 int
 worker_busy(struct worker *w)
 {
+	if (w == NULL)
+		return 0;
 	return w->busy;
 }

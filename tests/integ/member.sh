@@ -105,6 +105,8 @@ call_err clerk1 member.create "{\"name\":\"王五\",\"phone\":\"13700000001\",\"
 call_err clerk1 member.create '{"name":"王五","phone":"13700000001","colour":"red"}' bad_request
 call_err clerk1 member.create '{"name":"重复","phone":"13800138000"}' conflict phone
 assert_contains "$(cat "$ERRF")" "$card1" "duplicate phone names the existing card"
+assert_eq "$(jget "$(cat "$ERRF")" .card_no)" "$card1" "the card as its own key"
+assert_eq "$(jget "$(cat "$ERRF")" .archived)" false "an active member"
 call_err clerk1 member.create '{"name":"重复","phone":"+86 138-0013-8000"}' conflict phone
 assert_contains "$(cat "$ERRF")" "phone already belongs to member $card1" "message"
 call_err help member.create '{"name":"王五","phone":"13700000001"}' forbidden
@@ -170,6 +172,7 @@ call_err clerk1 member.archive '{"id":999}' not_found id
 call_err clerk1 member.update "{\"id\":$id4,\"name\":\"x\"}" conflict id
 call_err clerk1 member.create '{"name":"新人","phone":"19912345678"}' conflict phone
 assert_contains "$(cat "$ERRF")" "archived member" "an archived member's phone"
+assert_eq "$(jget "$(cat "$ERRF")" .archived)" true "archived as its own key"
 call_err help member.archive "{\"id\":$id3}" forbidden
 assert_eq "$(snapshot)" "$before" "refused archives wrote nothing"
 assert_eq "$(jget "$(call clerk1 member.get "{\"id\":$id4}")" .archived)" true "get shows archived members"
