@@ -56,4 +56,9 @@ echo
 echo "(b) latency: 5000 requests/s paced over 50 connections, ${secs} s"
 "$LOAD" "$PAW_HOME" 127.0.0.1:$port admin "$PAW_ADMIN_PASSWORD" "$dir/samples" 50 "$secs" 5000
 echo
-echo "pawd peak memory: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status), database $(du -h "$dir/data/paw.db" | cut -f1)"
+# VmHWM counts the database pages SQLite maps from the file (RssFile, shared
+# with the page cache); RssAnon is what pawd itself allocated.
+echo "pawd peak resident memory: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)" \
+    "(now: $(awk '/RssAnon/ {print $2, $3}' /proc/$pid/status) allocated," \
+    "$(awk '/RssFile/ {print $2, $3}' /proc/$pid/status) mapped from the database file)," \
+    "database $(du -h "$dir/data/paw.db" | cut -f1)"
