@@ -1116,18 +1116,27 @@ listbox_cell(struct ui *ui, struct listbox *lb, int y, int x, int col,
 	put_fit(ui, y, x + off, lb->widths[col], s, lb->cols[col].right, attr);
 }
 
-/* Where the selection is among all the items: " 12/127 ", " 12/1000+ ". */
+/* How many items the list stands for (a paged search: more than it holds). */
+static int
+listbox_total(const struct listbox *lb)
+{
+	int	paged = lb->text == NULL;	/* no filter: items = rows */
+
+	return paged && lb->total > lb->n ? lb->total : lb->n;
+}
+
+/*
+ * Where the selection is among all the items, " 12/127 " or " 12/1000+ ",
+ * right-aligned on row y, the list's last row, kept for it when the items
+ * do not fit (so it never covers a column title).
+ */
 static void
 listbox_position(struct ui *ui, struct listbox *lb, int y, int x, int w)
 {
-	int	paged = lb->text == NULL;	/* no filter: items = rows */
-	int	total = paged && lb->total > lb->n ? lb->total : lb->n;
 	char	pos[64];
 
-	if (total <= lb->page)
-		return;
-	snprintf(pos, sizeof pos, " %d/%d%s ", lb->sel + 1, total,
-	    paged && lb->total_capped ? "+" : "");
+	snprintf(pos, sizeof pos, " %d/%d%s ", lb->sel + 1, listbox_total(lb),
+	    lb->text == NULL && lb->total_capped ? "+" : "");
 	ui_put_right(ui, y, x + w - 14, 14, pos, ui_attr(ui, UA_DIM));
 }
 
@@ -1142,6 +1151,8 @@ listbox_draw(struct ui *ui, struct listbox *lb, int y, int x, int h, int w)
 		listbox_cell(ui, lb, y, x, i, _(lb->cols[i].title),
 		    ui_attr(ui, UA_HEADER));
 	lb->page = h - 1 > 1 ? h - 1 : 1;
+	if (listbox_total(lb) > lb->page && lb->page > 2)
+		lb->page--;	/* the last row shows the position */
 	if (lb->n == 0 && lb->nitems > 0 && lb->filter.len > 0) {
 		keys_name(ACT_CLEAR, key, sizeof key);
 		snprintf(none, sizeof none, _("Nothing matches the filter. "
@@ -1171,7 +1182,8 @@ listbox_draw(struct ui *ui, struct listbox *lb, int y, int x, int h, int w)
 	if (lb->fetching && row < lb->page)
 		ui_put(ui, y + 1 + row, x, w, _("loading…"),
 		    ui_attr(ui, UA_DIM));
-	listbox_position(ui, lb, y, x, w);
+	if (listbox_total(lb) > lb->page)
+		listbox_position(ui, lb, y + lb->page + 1, x, w);
 }
 
 int

@@ -28,6 +28,10 @@ tui_wait "Find a member"
 tui_type 13910
 tui_wait "127 found"
 tui_wait " 1/127"
+# The position has a row of its own, under the list: every column title stays.
+header=$(tui_screen | grep -F "Card")
+assert_contains "$header" "Branch" "the last column title is not covered"
+assert_contains "$(tui_screen | tail -4 | head -2)" " 1/127" "the position under the list"
 # A burst of PgDn runs past the 100 rows of the first page: the list
 # fetches the rest and lands on the last row.
 tui_keys PageDown PageDown PageDown PageDown PageDown PageDown PageDown \
@@ -65,7 +69,7 @@ tui_keys C-u
 tui_type 13920
 tui_wait "1000+ found"
 tui_wait " 1/1000+"
-keys=(); for i in $(seq 80); do keys+=(PageDown); done
+keys=(); for i in $(seq 100); do keys+=(PageDown); done
 tui_keys "${keys[@]}"
 tui_wait "1050/1050"
 tui_wait "1050 found"
