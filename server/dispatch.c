@@ -38,12 +38,6 @@ const size_t nmethods = sizeof methods / sizeof methods[0];
 #define PARAM_MAX	32
 #define STR_MAX		4096
 
-struct param_spec {
-	char	name[32];
-	char	type[8];
-	int	required;
-};
-
 static struct param_spec	 specs[sizeof methods / sizeof methods[0]][PARAM_MAX];
 static int			 nspecs[sizeof methods / sizeof methods[0]];
 static int			 specs_ready;
@@ -100,6 +94,15 @@ specs_init(void)
 		free(copy);
 	}
 	specs_ready = 1;
+}
+
+int
+method_params(size_t mi, const struct param_spec **out)
+{
+	if (!specs_ready)
+		specs_init();
+	*out = specs[mi];
+	return nspecs[mi];
 }
 
 int

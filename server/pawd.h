@@ -213,6 +213,14 @@ struct method {
 };
 extern const struct method methods[];
 extern const size_t nmethods;
+/* One declared parameter of a method, parsed from methods.def. */
+struct param_spec {
+	char	name[32];
+	char	type[8];	/* str int bool date list map */
+	int	required;
+};
+/* The parameters of methods[mi] (borrowed); returns how many. */
+int		 method_params(size_t mi, const struct param_spec **);
 const char	*role_name(int role);
 int		 role_parse(const char *);
 

@@ -37,6 +37,23 @@ pack_roles(msgpack_packer *pk, int roles)
 	}
 }
 
+/* [{name, type, required}, ...] */
+static void
+pack_params(msgpack_packer *pk, size_t mi)
+{
+	const struct param_spec	*p;
+	int			 i, n = method_params(mi, &p);
+
+	mp_pack_str(pk, "params");
+	msgpack_pack_array(pk, (size_t)n);
+	for (i = 0; i < n; i++) {
+		msgpack_pack_map(pk, 3);
+		mp_pack_kstr(pk, "name", p[i].name);
+		mp_pack_kstr(pk, "type", p[i].type);
+		mp_pack_kbool(pk, "required", p[i].required);
+	}
+}
+
 void
 rpc_system_methods(struct req *req)
 {
@@ -54,6 +71,6 @@ rpc_system_methods(struct req *req)
 		pack_roles(&req->pk, m->roles);
 		mp_pack_kbool(&req->pk, "login", !(m->flags & F_PUBLIC));
 		mp_pack_kbool(&req->pk, "write", (m->flags & F_WRITE) != 0);
-		mp_pack_kstr(&req->pk, "params", m->params);
+		pack_params(&req->pk, i);
 	}
 }

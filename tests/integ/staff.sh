@@ -62,5 +62,12 @@ call_err admin device.revoke '{"id":"1"}' bad_request id
 # system.methods lists the table with roles and params.
 out=$(call_anon system.methods)
 assert_contains "$out" '"member.search"' "methods list"
-assert_contains "$out" '+staff:str +password:str' "params listed"
+login=$(/usr/bin/python3 -c 'import json,sys
+for m in json.loads(sys.argv[1])["methods"]:
+    if m["name"] == "session.login": print(json.dumps(m, sort_keys=True))' "$out")
+assert_eq "$login" '{"login": false, "name": "session.login", "params": [{"name": "staff", "required": true, "type": "str"}, {"name": "password", "required": true, "type": "str"}], "roles": ["clerk", "manager", "hq_admin", "support"], "write": true}' "session.login in the table"
+search=$(/usr/bin/python3 -c 'import json,sys
+for m in json.loads(sys.argv[1])["methods"]:
+    if m["name"] == "member.search": print(json.dumps([p["name"] for p in m["params"] if not p["required"]]))' "$out")
+assert_eq "$search" '["q", "limit", "offset", "include_archived"]' "member.search params"
 echo ok
