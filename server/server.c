@@ -293,7 +293,12 @@ server_init(struct server *srv, const char *dir)
 	}
 	srv->loop = loop_create();
 	srv->worker = worker_create(srv->loop, 2);
-	srv->readers = worker_create(srv->loop, worker_ncpu());
+	/*
+	 * Two readers per CPU: a reader also waits for pages of the mapped
+	 * database, and on the 2-core bench machine four readers served about
+	 * 20% more than two, with the same p99 (make bench).
+	 */
+	srv->readers = worker_create(srv->loop, 2 * worker_ncpu());
 	/* Now, off the loop: the first unknown id is refused no slower. */
 	worker_submit(srv->worker, server_dummy_hash, server_dummy_ready, NULL);
 	if (pipe2(srv->sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)

@@ -31,7 +31,7 @@ start_server --readers 0
 check_reads loop 1
 restart_server --readers 3
 check_reads threads 2
-# The default: one reader per CPU.
+# The default: two readers per CPU.
 restart_server
 check_reads default 3
 stop_server
