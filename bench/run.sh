@@ -23,6 +23,20 @@ start_pawd() {
 	for _ in $(seq 400); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return; sleep 0.05; done
 	echo "pawd did not start"; exit 1
 }
+# On a virtual machine the hypervisor may take CPU time from us ("steal"),
+# which shows as latency spikes: say how much it took since the last call.
+steal_prev=
+stolen() {
+	local now total
+	read -r _ u n s i w q sq st _ </proc/stat
+	now="$st $((u + n + s + i + w + q + sq + st))"
+	if [ -n "$steal_prev" ]; then
+		set -- $steal_prev $now
+		total=$(( $4 - $2 ))
+		echo "  CPU time stolen by the hypervisor meanwhile: $(( ($3 - $1) * 1000 / (total > 0 ? total : 1) / 10 )).$(( ($3 - $1) * 1000 / (total > 0 ? total : 1) % 10 ))%"
+	fi
+	steal_prev=$now
+}
 trap '[ -n "${pid:-}" ] && kill -TERM $pid 2>/dev/null; wait 2>/dev/null || true' EXIT
 
 if [ ! -f "$dir/ready" ]; then
@@ -50,11 +64,14 @@ sqlite3 "file:$dir/data/paw.db?mode=ro" "
 	SELECT 'name ' || substr(name, 1, 2) FROM member ORDER BY random() LIMIT 1000;
 " >"$dir/samples"
 echo
+stolen
 echo "(a) throughput: 50 connections, closed loop, ${secs} s"
 "$LOAD" "$PAW_HOME" 127.0.0.1:$port admin "$PAW_ADMIN_PASSWORD" "$dir/samples" 50 "$secs" 0
+stolen
 echo
 echo "(b) latency: 5000 requests/s paced over 50 connections, ${secs} s"
 "$LOAD" "$PAW_HOME" 127.0.0.1:$port admin "$PAW_ADMIN_PASSWORD" "$dir/samples" 50 "$secs" 5000
+stolen
 echo
 # VmHWM counts the database pages SQLite maps from the file (RssFile, shared
 # with the page cache); RssAnon is what pawd itself allocated.
