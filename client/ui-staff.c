@@ -258,13 +258,9 @@ staff_key(struct ui *ui, struct screen *s, enum action a, wint_t ch, int fkey)
 		staff_load(v);
 		return 1;
 	case ACT_CLEAR:
-		listbox_filter_clear(&v->lb);
-		return 1;
 	case ACT_NONE:
-		if (!fkey && ch == 27)
-			return 1;
-		listbox_filter_key(&v->lb, ch, fkey);
-		return 1;
+		listbox_filter_action(&v->lb, a, ch, fkey);
+		return 1;	/* a lone Esc is swallowed too */
 	default:
 		return 0;
 	}

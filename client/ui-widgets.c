@@ -1082,6 +1082,19 @@ listbox_filter_clear(struct listbox *lb)
 	listbox_filter_key(lb, 0x15, 0);	/* ^U */
 }
 
+int
+listbox_filter_action(struct listbox *lb, enum action a, wint_t ch,
+    int fkey)
+{
+	if (a == ACT_CLEAR)
+		listbox_filter_clear(lb);
+	else if (a == ACT_NONE && !(!fkey && ch == 27))	/* a lone Esc */
+		listbox_filter_key(lb, ch, fkey);
+	else
+		return 0;
+	return 1;
+}
+
 void
 listbox_filter_draw(struct ui *ui, struct listbox *lb, int y, int x, int w,
     const char *hint, int focused)

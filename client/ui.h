@@ -349,6 +349,8 @@ void	 listbox_page_done(struct listbox *, int n, int more_rows);
 /* Edit the filter with a raw key (text_key's answer); 2 if it changed. */
 int	 listbox_filter_key(struct listbox *, wint_t ch, int fkey);
 void	 listbox_filter_clear(struct listbox *);
+/* A filtering list's share of a screen's keys: ^U clears, text edits. */
+int	 listbox_filter_action(struct listbox *, enum action, wint_t, int fkey);
 /* The filter field, with hint while empty, else "n of m". */
 void	 listbox_filter_draw(struct ui *, struct listbox *, int y, int x,
 	    int w, const char *hint, int focused);
