@@ -163,7 +163,7 @@ all_digits(const char *s)
 }
 
 /*
- * Chinese mobile 1[3-9]xxxxxxxxx (optionally +86), or +country and 8 to 17
+ * Chinese mobile: 1, then 3-9, then 9 more digits (optionally +86), or +country and 8 to 17
  * digits; spaces and dashes are ignored, as the server does.
  */
 int

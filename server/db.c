@@ -233,6 +233,18 @@ db_col(sqlite3_stmt *st, int idx)
 	return s != NULL ? (const char *)s : "";
 }
 
+void
+db_copy_col(char *dst, size_t len, sqlite3_stmt *st, int idx)
+{
+	const char	*s = db_col(st, idx);
+	size_t		 n = (size_t)sqlite3_column_bytes(st, idx);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
 int
 db_step_done(struct db *db, sqlite3_stmt *st)
 {

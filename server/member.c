@@ -40,38 +40,25 @@
     "branch, consent, tags, note, referral_code, coalesce(referred_by, 0), " \
     "coalesce(archived, 0), coalesce(archive_reason, ''), created, updated"
 
-/* Copy a text column into a fixed field, truncated to fit (hot in lists). */
-static void
-copy_col(char *dst, size_t len, sqlite3_stmt *st, int i)
-{
-	const char	*s = db_col(st, i);
-	size_t		 n = (size_t)sqlite3_column_bytes(st, i);
-
-	if (n >= len)
-		n = len - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
 static void
 member_from_row(struct member *m, sqlite3_stmt *st)
 {
 	memset(m, 0, sizeof *m);
 	m->id = sqlite3_column_int64(st, 0);
-	copy_col(m->card_no, sizeof m->card_no, st, 1);
-	copy_col(m->name, sizeof m->name, st, 2);
-	copy_col(m->phone, sizeof m->phone, st, 3);
-	copy_col(m->birthday, sizeof m->birthday, st, 4);
-	copy_col(m->address, sizeof m->address, st, 5);
-	copy_col(m->gender, sizeof m->gender, st, 6);
-	copy_col(m->branch, sizeof m->branch, st, 7);
+	db_copy_col(m->card_no, sizeof m->card_no, st, 1);
+	db_copy_col(m->name, sizeof m->name, st, 2);
+	db_copy_col(m->phone, sizeof m->phone, st, 3);
+	db_copy_col(m->birthday, sizeof m->birthday, st, 4);
+	db_copy_col(m->address, sizeof m->address, st, 5);
+	db_copy_col(m->gender, sizeof m->gender, st, 6);
+	db_copy_col(m->branch, sizeof m->branch, st, 7);
 	m->consent = sqlite3_column_int(st, 8);
-	copy_col(m->tags, sizeof m->tags, st, 9);
-	copy_col(m->note, sizeof m->note, st, 10);
-	copy_col(m->referral_code, sizeof m->referral_code, st, 11);
+	db_copy_col(m->tags, sizeof m->tags, st, 9);
+	db_copy_col(m->note, sizeof m->note, st, 10);
+	db_copy_col(m->referral_code, sizeof m->referral_code, st, 11);
 	m->referred_by = sqlite3_column_int64(st, 12);
 	m->archived = sqlite3_column_int64(st, 13);
-	copy_col(m->archive_reason, sizeof m->archive_reason, st, 14);
+	db_copy_col(m->archive_reason, sizeof m->archive_reason, st, 14);
 	m->created = sqlite3_column_int64(st, 15);
 	m->updated = sqlite3_column_int64(st, 16);
 }
@@ -1030,12 +1017,12 @@ static void
 hit_from_row(struct member_hit *h, sqlite3_stmt *st)
 {
 	h->id = sqlite3_column_int64(st, 0);
-	copy_col(h->card_no, sizeof h->card_no, st, 1);
-	copy_col(h->name, sizeof h->name, st, 2);
-	copy_col(h->phone, sizeof h->phone, st, 3);
-	copy_col(h->branch, sizeof h->branch, st, 4);
+	db_copy_col(h->card_no, sizeof h->card_no, st, 1);
+	db_copy_col(h->name, sizeof h->name, st, 2);
+	db_copy_col(h->phone, sizeof h->phone, st, 3);
+	db_copy_col(h->branch, sizeof h->branch, st, 4);
 	h->archived = sqlite3_column_int(st, 5);
-	copy_col(h->pets, sizeof h->pets, st, 6);
+	db_copy_col(h->pets, sizeof h->pets, st, 6);
 }
 
 int
@@ -1139,10 +1126,10 @@ feedback_from_row(struct feedback *f, sqlite3_stmt *st)
 	memset(f, 0, sizeof *f);
 	f->id = sqlite3_column_int64(st, 0);
 	f->member_id = sqlite3_column_int64(st, 1);
-	copy_col(f->kind, sizeof f->kind, st, 2);
-	copy_col(f->text, sizeof f->text, st, 3);
-	copy_col(f->staff, sizeof f->staff, st, 4);
-	copy_col(f->branch, sizeof f->branch, st, 5);
+	db_copy_col(f->kind, sizeof f->kind, st, 2);
+	db_copy_col(f->text, sizeof f->text, st, 3);
+	db_copy_col(f->staff, sizeof f->staff, st, 4);
+	db_copy_col(f->branch, sizeof f->branch, st, 5);
 	f->created = sqlite3_column_int64(st, 6);
 }
 

@@ -117,6 +117,8 @@ int		 db_changes(struct db *);
 void		 db_bind_text(sqlite3_stmt *, int idx, const char *);
 /* Column text, "" never NULL unless the value is NULL and null_ok. */
 const char	*db_col(sqlite3_stmt *, int idx);
+/* A text column into a fixed field of len bytes, cut to fit (hot in lists). */
+void		 db_copy_col(char *dst, size_t len, sqlite3_stmt *, int idx);
 /* Step a statement expected to finish (DONE); 0 or -1 (logged). */
 int		 db_step_done(struct db *, sqlite3_stmt *);
 /* SQLITE_CONSTRAINT_UNIQUE et al: the last extended error code. */

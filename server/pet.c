@@ -371,34 +371,28 @@ pet_archive(struct db *db, int64_t id, const char *reason, struct perr *err)
     "coalesce(archive_reason, ''), created, updated"
 
 static void
-copy_col(char *dst, size_t len, sqlite3_stmt *st, int i)
-{
-	snprintf(dst, len, "%s", db_col(st, i));
-}
-
-static void
 pet_from_row(struct pet *p, sqlite3_stmt *st)
 {
 	memset(p, 0, sizeof *p);
 	p->id = sqlite3_column_int64(st, 0);
 	p->member_id = sqlite3_column_int64(st, 1);
-	copy_col(p->name, sizeof p->name, st, 2);
-	copy_col(p->species, sizeof p->species, st, 3);
-	copy_col(p->breed, sizeof p->breed, st, 4);
-	copy_col(p->sex, sizeof p->sex, st, 5);
+	db_copy_col(p->name, sizeof p->name, st, 2);
+	db_copy_col(p->species, sizeof p->species, st, 3);
+	db_copy_col(p->breed, sizeof p->breed, st, 4);
+	db_copy_col(p->sex, sizeof p->sex, st, 5);
 	p->neutered = sqlite3_column_int(st, 6);
-	copy_col(p->birth_date, sizeof p->birth_date, st, 7);
-	copy_col(p->colour, sizeof p->colour, st, 8);
+	db_copy_col(p->birth_date, sizeof p->birth_date, st, 7);
+	db_copy_col(p->colour, sizeof p->colour, st, 8);
 	p->weight_g = sqlite3_column_int64(st, 9);
-	copy_col(p->microchip, sizeof p->microchip, st, 10);
+	db_copy_col(p->microchip, sizeof p->microchip, st, 10);
 	p->adopted = sqlite3_column_int(st, 11);
-	copy_col(p->adoption_date, sizeof p->adoption_date, st, 12);
-	copy_col(p->adoption_source, sizeof p->adoption_source, st, 13);
-	copy_col(p->health, sizeof p->health, st, 14);
-	copy_col(p->photo, sizeof p->photo, st, 15);
-	copy_col(p->note, sizeof p->note, st, 16);
+	db_copy_col(p->adoption_date, sizeof p->adoption_date, st, 12);
+	db_copy_col(p->adoption_source, sizeof p->adoption_source, st, 13);
+	db_copy_col(p->health, sizeof p->health, st, 14);
+	db_copy_col(p->photo, sizeof p->photo, st, 15);
+	db_copy_col(p->note, sizeof p->note, st, 16);
 	p->archived = sqlite3_column_int64(st, 17);
-	copy_col(p->archive_reason, sizeof p->archive_reason, st, 18);
+	db_copy_col(p->archive_reason, sizeof p->archive_reason, st, 18);
 	p->created = sqlite3_column_int64(st, 19);
 	p->updated = sqlite3_column_int64(st, 20);
 }
