@@ -40,7 +40,7 @@ endif
 
 COMMON	= xmalloc log buf clock loop utf8 noise chan rpc mpjson enroll hex
 SERVER	= pawd server session dispatch error db migrate audit worker staff branch \
-	  device member pet rpc-system rpc-session rpc-staff rpc-branch \
+	  device member hits pet rpc-system rpc-session rpc-staff rpc-branch \
 	  rpc-device rpc-member rpc-pet
 CLIENT	= paw client call enrollc ui ui-widgets ui-login ui-home ui-member \
 	  ui-pet ui-staff ui-device keys
@@ -98,7 +98,7 @@ $(B)/tests/bench-load: $(B)/bench/load.o $(COMMON_O)
 
 SEED_O	= $(B)/bench/seed.o $(B)/server/member.o $(B)/server/pet.o \
 	  $(B)/server/db.o $(B)/server/migrate.o $(B)/server/error.o \
-	  $(B)/server/branch.o
+	  $(B)/server/branch.o $(B)/server/hits.o
 $(B)/tests/bench-seed: $(SEED_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -26,6 +26,7 @@ struct db {
 	int		 in_tx;
 	sqlite3_stmt	*used[DB_CACHE];	/* handed out since db_release() */
 	size_t		 nused;
+	struct hits	*hits;
 };
 
 struct db *
@@ -95,6 +96,18 @@ sqlite3 *
 db_handle(struct db *db)
 {
 	return db->h;
+}
+
+void
+db_set_hits(struct db *db, struct hits *h)
+{
+	db->hits = h;
+}
+
+struct hits *
+db_hits(struct db *db)
+{
+	return db->hits;
 }
 
 /*

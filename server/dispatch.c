@@ -531,6 +531,7 @@ reader_db(struct server *srv)
 		free(err);
 		return NULL;
 	}
+	db_set_hits(db, srv->hits);
 	pthread_setspecific(reader_key, db);
 	return db;
 }

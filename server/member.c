@@ -11,7 +11,9 @@
  * rarest bigram, filtered by the next rarest and confirmed with instr().
  * The last four digits of a phone use the covering (phone4, archived)
  * index.  Totals stop at SEARCH_COUNT_CAP, so a common name never costs a
- * full scan.
+ * full scan.  A page's statement finds member ids only: the fields shown in
+ * the list come from the server's cache of them (hits.c), or the member
+ * table where there is none (pawd --stdio).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -865,8 +867,10 @@ member_index(struct db *db, int64_t id)
 enum search_kind { S_RECENT, S_CARD, S_PHONE, S_PHONE4, S_PREFIX, S_GRAM,
     S_NAME, S__COUNT };
 
-#define HIT_SELECT "SELECT m.id, m.card_no, m.name, m.phone, m.branch, " \
-    "m.archived IS NOT NULL, m.pet_names "
+/* A page selects ids; its list fields come from the hit cache (hits.c). */
+#define HIT_SELECT "SELECT m.id "
+#define HIT_ROW "SELECT m.id, m.card_no, m.name, m.phone, m.branch, " \
+    "m.archived IS NOT NULL, m.pet_names FROM member m WHERE m.id = ?"
 #define PAGE " LIMIT ?3 OFFSET ?4"
 #define COUNT_OF(from) "SELECT count(*) FROM (SELECT 1 " from " LIMIT ?3)"
 #define LIVE " AND (?2 OR m.archived IS NULL)"
@@ -878,8 +882,7 @@ enum search_kind { S_RECENT, S_CARD, S_PHONE, S_PHONE4, S_PREFIX, S_GRAM,
 #define F_PHONE4 "FROM member m WHERE m.phone4 = ?1" LIVE
 #define F_PREFIX "FROM member m WHERE ((m.card_no >= ?1 AND m.card_no < ?5) " \
     "OR (m.phone >= ?1 AND m.phone < ?5))" LIVE
-#define F_GRAM_M "FROM member_gram g JOIN member m ON m.id = g.member_id " \
-    "WHERE g.gram = ?1" GRAM_LIVE
+#define F_GRAM "FROM member_gram g WHERE g.gram = ?1" GRAM_LIVE
 #define F_NAME "FROM member_gram g JOIN member m ON m.id = g.member_id " \
     "WHERE g.gram = ?5" GRAM_LIVE " AND EXISTS (SELECT 1 FROM member_gram " \
     "g2 WHERE g2.gram = ?6 AND g2.member_id = g.member_id) AND " \
@@ -899,7 +902,8 @@ static const struct {
 	    COUNT_OF(F_PHONE4) },
 	[S_PREFIX] = { HIT_SELECT F_PREFIX " ORDER BY m.id" PAGE,
 	    COUNT_OF(F_PREFIX) },
-	[S_GRAM] = { HIT_SELECT F_GRAM_M " ORDER BY g.member_id" PAGE,
+	/* The postings alone: g.archived mirrors m.archived. */
+	[S_GRAM] = { "SELECT g.member_id " F_GRAM " ORDER BY g.member_id" PAGE,
 	    "SELECT CASE WHEN ?2 THEN n ELSE live END FROM member_gram_count "
 	    "WHERE gram = ?1" },
 	[S_NAME] = { HIT_SELECT F_NAME " ORDER BY g.member_id" PAGE,
@@ -1025,15 +1029,50 @@ hit_from_row(struct member_hit *h, sqlite3_stmt *st)
 	db_copy_col(h->pets, sizeof h->pets, st, 6);
 }
 
+/*
+ * The hits of ids, in order: from the cache, brought up to date first, or
+ * (not cached yet, or no cache) from the member table.
+ */
+static void
+hits_emit(struct db *db, const int64_t *ids, size_t n, member_hit_fn *cb,
+    void *arg)
+{
+	static const char	 row[] = HIT_ROW;
+	struct hits		*cache = db_hits(db);
+	uint64_t		 buf[2048];	/* aligned records */
+	ssize_t			 at[SEARCH_LIMIT_MAX];
+	struct member_hit	 h;
+	sqlite3_stmt		*st;
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		at[i] = -1;
+	if (cache != NULL && hits_sync(cache, db) == 0)
+		hits_copy(cache, ids, n, (char *)buf, sizeof buf, at);
+	for (i = 0; i < n; i++) {
+		if (at[i] >= 0)
+			hits_decode((char *)buf, at[i], &h, ids[i]);
+		else {
+			if ((st = db_prep(db, row)) == NULL)
+				return;
+			sqlite3_bind_int64(st, 1, ids[i]);
+			if (sqlite3_step(st) != SQLITE_ROW)
+				continue;
+			hit_from_row(&h, st);
+		}
+		cb(&h, arg);
+	}
+}
+
 int
 member_search(struct db *db, const char *query, struct member_page *pg,
     member_hit_fn *cb, void *arg, struct perr *err)
 {
 	struct search		 s;
-	struct member_hit	 h;
 	sqlite3_stmt		*st;
 	char			*t, *q;
-	int64_t			 total;
+	int64_t			 total, ids[SEARCH_LIMIT_MAX];
+	size_t			 n = 0;
 	int			 rc;
 
 	if (pg->limit < 1 || pg->limit > SEARCH_LIMIT_MAX)
@@ -1067,11 +1106,11 @@ member_search(struct db *db, const char *query, struct member_page *pg,
 	pg->total = pg->capped ? SEARCH_COUNT_CAP : (int)total;
 	st = search_bind(db, search_sql[s.k].rows, &s, pg->include_archived,
 	    pg->limit, pg->offset);
-	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
-		hit_from_row(&h, st);
-		cb(&h, arg);
-	}
+	while (st != NULL && n < (size_t)pg->limit &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
 	free(q);
+	hits_emit(db, ids, n, cb, arg);
 	return 0;
 }
 

@@ -135,6 +135,19 @@ void	member_counts(struct db *, int64_t id, struct member_counts *);
  */
 int	member_search(struct db *, const char *q, struct member_page *,
 	    member_hit_fn *, void *, struct perr *);
+/*
+ * hits.c: the fields of result lists of every member in memory, kept up to
+ * date from member_change (see there).  hits_sync() before reading;
+ * hits_copy() copies the records of ids into buf (at[i] their offset, or
+ * -1 if not cached) and returns how many it found; hits_decode() unpacks.
+ */
+struct hits	*hits_load(struct db *);
+void		 hits_free(struct hits *);
+int		 hits_sync(struct hits *, struct db *);
+size_t		 hits_copy(struct hits *, const int64_t *ids, size_t n,
+		    char *buf, size_t len, ssize_t *at);
+void		 hits_decode(const char *buf, ssize_t at, struct member_hit *,
+		    int64_t id);
 /* JSON of a member row for the audit trail (caller frees), NULL if none. */
 char	*member_json(struct db *, int64_t id);
 /* Mask a phone for lists: 138****5678. */

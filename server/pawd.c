@@ -330,6 +330,9 @@ cmd_serve(const char *dir, int argc, char **argv)
 		if (server_serve_stdio(&srv) != 0)
 			return 1;
 	} else {
+		/* A server for many clerks: their result lists from memory. */
+		if (server_cache_lists(&srv) != 0)
+			return 1;
 		if (nlisten == 0)
 			listens[nlisten++] = "127.0.0.1:7700";
 		for (i = 0; i < nlisten; i++) {

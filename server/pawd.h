@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <msgpack.h>
 #include <sqlite3.h>
@@ -92,12 +93,16 @@ int		 perr_set(struct perr *, enum err_code, const char *field,
 
 /* db.c */
 struct db;
+struct hits;
 /* Open (creating with mode 0600) and configure: WAL, foreign keys. */
 struct db	*db_open(const char *path, char **errstr);
 /* Another connection to the same file that refuses to write. */
 struct db	*db_open_reader(const char *path, char **errstr);
 void		 db_close(struct db *);
 sqlite3		*db_handle(struct db *);
+/* The member list cache searches on this connection read (or NULL). */
+void		 db_set_hits(struct db *, struct hits *);
+struct hits	*db_hits(struct db *);
 /*
  * A prepared statement for sql, cached by the address of sql (pass string
  * literals): reset and unbound, ready to bind.  NULL on error (logged).
@@ -258,6 +263,7 @@ struct server {
 	int		 stdio;
 	struct worker	*worker;
 	struct worker	*readers;	/* F_READ methods, a db each */
+	struct hits	*hits;		/* member lists, when serving TCP */
 	char		*db_path;
 	uint64_t	 next_session_id;
 	int		 sig_pipe[2];
@@ -269,6 +275,8 @@ struct db	*server_db_open(const char *dir);
 int		 server_init(struct server *, const char *dir);
 /* Run F_READ methods on n reader threads (0: on the loop). */
 void		 server_set_readers(struct server *, int n);
+/* Keep the fields of member result lists in memory (see hits.c). */
+int		 server_cache_lists(struct server *);
 int		 server_listen(struct server *, const char *hostport);
 int		 server_serve_stdio(struct server *);
 void		 server_run(struct server *);

@@ -270,6 +270,15 @@ server_set_readers(struct server *srv, int n)
 }
 
 int
+server_cache_lists(struct server *srv)
+{
+	if ((srv->hits = hits_load(srv->db)) == NULL)
+		return -1;
+	db_set_hits(srv->db, srv->hits);
+	return 0;
+}
+
+int
 server_init(struct server *srv, const char *dir)
 {
 	struct rlimit	 rl;
@@ -509,6 +518,7 @@ server_free(struct server *srv)
 		s->flags |= SESSION_DEAD;
 	worker_free(srv->worker);
 	worker_free(srv->readers);	/* the threads close their databases */
+	hits_free(srv->hits);
 	for (s = srv->sessions; s != NULL; s = s->next)
 		s->pending = 0;
 	session_reap(srv);
