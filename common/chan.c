@@ -54,10 +54,13 @@ struct chan {
 	char			 reason[64];	/* of a graceful close */
 	const struct chan_cb	*cb;
 	void			*arg;
+	struct loop_defer	 flush;	/* records sent in this turn */
 };
 
 static void	chan_io(int, int, void *);
 static void	chan_update(struct chan *);
+static void	chan_flush(void *);
+static int	chan_write(struct chan *);
 
 static struct chan *
 chan_new(struct loop *loop, int fd_in, int fd_out, const uint8_t s_priv[32],
@@ -74,6 +77,8 @@ chan_new(struct loop *loop, int fd_in, int fd_out, const uint8_t s_priv[32],
 	c->last_rx = clock_ms();
 	c->cb = cb;
 	c->arg = arg;
+	c->flush.cb = chan_flush;
+	c->flush.arg = c;
 	buf_init(&c->in);
 	buf_init(&c->out);
 	buf_init(&c->rxp);
@@ -165,6 +170,7 @@ chan_free(struct chan *c)
 {
 	if (c == NULL)
 		return;
+	loop_undefer(c->loop, &c->flush);
 	if (c->st != ST_CLOSED) {
 		c->st = ST_CLOSED;
 		loop_del_fd(c->loop, c->fd_in);
@@ -216,12 +222,15 @@ chan_close(struct chan *c, const char *reason)
 	chan_update(c);
 }
 
-/* Watch for writes only while something is queued. */
+/*
+ * Watch for writes only while frames wait for the socket.  Records sent are
+ * encrypted and written by chan_flush() before the loop next waits, so a
+ * reply costs no change of what epoll watches unless the socket is full.
+ */
 static void
 chan_update(struct chan *c)
 {
-	int	want = buf_used(&c->out) > 0 || buf_used(&c->txp) > 0 ||
-		    c->keepalive;
+	int	want = buf_used(&c->out) > 0;
 
 	if (c->st == ST_CLOSED)
 		return;
@@ -244,7 +253,7 @@ chan_send(struct chan *c, const uint8_t *p, size_t len)
 	}
 	buf_add_u32(&c->txp, (uint32_t)len);
 	buf_add(&c->txp, p, len);
-	chan_update(c);
+	loop_defer(c->loop, &c->flush);
 	return 0;
 }
 
@@ -254,7 +263,16 @@ chan_keepalive(struct chan *c)
 	if (c->st != ST_OPEN)
 		return;
 	c->keepalive = 1;
-	chan_update(c);
+	loop_defer(c->loop, &c->flush);
+}
+
+static void
+chan_flush(void *arg)
+{
+	struct chan	*c = arg;
+
+	if (c->st == ST_OPEN)
+		chan_write(c);
 }
 
 /* Encrypt queued records into frames of at most one Noise message each. */

@@ -37,6 +37,7 @@ struct loop {
 	int			 stop;
 	loop_hook_cb		*hook;
 	void			*hook_arg;
+	struct loop_defer	*deferred;
 };
 
 struct loop *
@@ -164,6 +165,45 @@ loop_set_before_sleep(struct loop *l, loop_hook_cb *cb, void *arg)
 	l->hook_arg = arg;
 }
 
+void
+loop_defer(struct loop *l, struct loop_defer *d)
+{
+	if (d->queued)
+		return;
+	d->queued = 1;
+	d->next = l->deferred;
+	l->deferred = d;
+}
+
+void
+loop_undefer(struct loop *l, struct loop_defer *d)
+{
+	struct loop_defer	**p;
+
+	if (!d->queued)
+		return;
+	for (p = &l->deferred; *p != NULL; p = &(*p)->next) {
+		if (*p == d) {
+			*p = d->next;
+			break;
+		}
+	}
+	d->queued = 0;
+}
+
+/* One at a time off the head: a callback may take others off the list. */
+static void
+loop_run_deferred(struct loop *l)
+{
+	struct loop_defer	*d;
+
+	while ((d = l->deferred) != NULL) {
+		l->deferred = d->next;
+		d->queued = 0;
+		d->cb(d->arg);
+	}
+}
+
 /* Run the timers that are due; each is removed before its callback runs. */
 static void
 loop_run_timers(struct loop *l)
@@ -190,7 +230,7 @@ loop_timeout(struct loop *l, int64_t max_ms)
 	int64_t	 now = clock_ms(), wait = max_ms;
 	size_t	 i;
 
-	if (l->nalways > 0)
+	if (l->nalways > 0 || l->deferred != NULL)
 		return 0;
 	for (i = 0; i < l->ntimers; i++) {
 		int64_t	d = l->timers[i].when - now;
@@ -211,6 +251,7 @@ loop_once(struct loop *l, int64_t max_ms)
 
 	if (l->hook != NULL)
 		l->hook(l->hook_arg);
+	loop_run_deferred(l);
 	n = epoll_wait(l->ep, evs, 256, (int)loop_timeout(l, max_ms));
 	for (i = 0; i < n; i++) {
 		fd = evs[i].data.fd;

@@ -27,6 +27,22 @@ void		 loop_del_fd(struct loop *, int fd);
 uint64_t	 loop_add_timer(struct loop *, int64_t ms, loop_timer_cb *, void *);
 void		 loop_del_timer(struct loop *, uint64_t id);
 void		 loop_set_before_sleep(struct loop *, loop_hook_cb *, void *);
+
+/*
+ * Work put off until the loop is about to wait: a channel's records are
+ * written once per turn of the loop, however many were sent in it.  The
+ * owner embeds the struct and takes it back with loop_undefer() before
+ * freeing it.
+ */
+struct loop_defer {
+	struct loop_defer	*next;
+	loop_hook_cb		*cb;
+	void			*arg;
+	int			 queued;
+};
+/* Call d->cb(d->arg) once before the loop next waits (no-op if queued). */
+void		 loop_defer(struct loop *, struct loop_defer *);
+void		 loop_undefer(struct loop *, struct loop_defer *);
 /* Wait at most max_ms (-1: until something happens) and dispatch once. */
 void		 loop_once(struct loop *, int64_t max_ms);
 /* Run until loop_stop(). */

@@ -173,12 +173,19 @@ void
 member_mask_phone(const char *phone, char *out, size_t len)
 {
 	size_t	n = strlen(phone);
+	char	m[12] = "***********";	/* the first 3 and the last 4 */
 
-	if (n < 8) {
-		snprintf(out, len, "****");
+	if (len == 0)
 		return;
+	if (n < 8)
+		memcpy(m, "****", 5);
+	else {
+		memcpy(m, phone, 3);
+		memcpy(m + 7, phone + n - 4, 5);
 	}
-	snprintf(out, len, "%.3s****%s", phone, phone + n - 4);
+	n = strlen(m) < len ? strlen(m) + 1 : len;
+	memcpy(out, m, n);
+	out[n - 1] = '\0';
 }
 
 /* Luhn check digit over the digits of s. */

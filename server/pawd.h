@@ -323,11 +323,12 @@ void		 session_kill(struct session *, const char *reason);
 void		 session_send(struct session *, const char *, size_t);
 void		 session_notify_closing(struct session *, const char *reason);
 
-/* worker.c: slow work (password hashing) off the event loop. */
+/* worker.c: slow work (password hashing, reads) off the event loop. */
 struct worker;
 typedef void	 worker_fn(void *arg);		/* runs on a thread */
 typedef void	 worker_done(void *arg);	/* runs on the loop */
-struct worker	*worker_create(struct loop *, int nthreads);
+/* nthreads threads at a nice value (0: as the loop; hashing yields). */
+struct worker	*worker_create(struct loop *, int nthreads, int nice);
 void		 worker_free(struct worker *);
 void		 worker_submit(struct worker *, worker_fn *, worker_done *,
 		    void *arg);

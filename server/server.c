@@ -266,7 +266,7 @@ void
 server_set_readers(struct server *srv, int n)
 {
 	worker_free(srv->readers);
-	srv->readers = n > 0 ? worker_create(srv->loop, n) : NULL;
+	srv->readers = n > 0 ? worker_create(srv->loop, n, 0) : NULL;
 }
 
 int
@@ -301,13 +301,13 @@ server_init(struct server *srv, const char *dir)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	srv->loop = loop_create();
-	srv->worker = worker_create(srv->loop, 2);
+	srv->worker = worker_create(srv->loop, 2, 10);	/* hashing */
 	/*
 	 * Two readers per CPU: a reader also waits for pages of the mapped
 	 * database, and on the 2-core bench machine four readers served about
 	 * 20% more than two, with the same p99 (make bench).
 	 */
-	srv->readers = worker_create(srv->loop, 2 * worker_ncpu());
+	srv->readers = worker_create(srv->loop, 2 * worker_ncpu(), 10);
 	/* Now, off the loop: the first unknown id is refused no slower. */
 	worker_submit(srv->worker, server_dummy_hash, server_dummy_ready, NULL);
 	if (pipe2(srv->sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)

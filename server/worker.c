@@ -32,6 +32,7 @@ struct worker {
 	struct job	*finished;
 	int		 busy;
 	int		 stop;
+	int		 nice;
 	int		 pipe[2];
 };
 
@@ -47,7 +48,8 @@ worker_thread(void *arg)
 	 * with the event loop for CPU; a nice value on this thread alone (Linux
 	 * keeps one per thread) lets requests win.  Failure only costs latency.
 	 */
-	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
+	if (w->nice != 0)
+		(void)setpriority(PRIO_PROCESS, (id_t)gettid(), w->nice);
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		while (w->queue == NULL && !w->stop)
@@ -94,12 +96,13 @@ worker_drain(int fd, int events, void *arg)
 }
 
 struct worker *
-worker_create(struct loop *loop, int nthreads)
+worker_create(struct loop *loop, int nthreads, int nice)
 {
 	struct worker	*w = xcalloc(1, sizeof *w);
 	int		 i;
 
 	w->loop = loop;
+	w->nice = nice;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	if (pipe2(w->pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
