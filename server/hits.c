@@ -43,8 +43,7 @@ struct hits {
 	_Atomic int64_t	 seq;		/* member_change applied up to */
 };
 
-#define HIT_ROW "SELECT id, card_no, name, phone, branch, " \
-    "archived IS NOT NULL, pet_names FROM member"
+#define HIT_ROW "SELECT " MEMBER_HIT_COLS " FROM member"
 
 static struct hit_rec *
 rec_from_row(sqlite3_stmt *st)

@@ -183,9 +183,9 @@ member_mask_phone(const char *phone, char *out, size_t len)
 		memcpy(m, phone, 3);
 		memcpy(m + 7, phone + n - 4, 5);
 	}
-	n = strlen(m) < len ? strlen(m) + 1 : len;
-	memcpy(out, m, n);
-	out[n - 1] = '\0';
+	n = strlen(m) + 1;
+	memcpy(out, m, n < len ? n : len);
+	out[len - 1] = '\0';
 }
 
 /* Luhn check digit over the digits of s. */
@@ -876,8 +876,7 @@ enum search_kind { S_RECENT, S_CARD, S_PHONE, S_PHONE4, S_PREFIX, S_GRAM,
 
 /* A page selects ids; its list fields come from the hit cache (hits.c). */
 #define HIT_SELECT "SELECT m.id "
-#define HIT_ROW "SELECT m.id, m.card_no, m.name, m.phone, m.branch, " \
-    "m.archived IS NOT NULL, m.pet_names FROM member m WHERE m.id = ?"
+#define HIT_ROW "SELECT " MEMBER_HIT_COLS " FROM member WHERE id = ?"
 #define PAGE " LIMIT ?3 OFFSET ?4"
 #define COUNT_OF(from) "SELECT count(*) FROM (SELECT 1 " from " LIMIT ?3)"
 #define LIVE " AND (?2 OR m.archived IS NULL)"

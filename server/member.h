@@ -40,6 +40,10 @@ struct member_in {
 	int		 consent;	/* -1 when not given */
 };
 
+/* The columns of member that fill a member_hit, in its order. */
+#define MEMBER_HIT_COLS "id, card_no, name, phone, branch, " \
+    "archived IS NOT NULL, pet_names"
+
 /* One search result. */
 struct member_hit {
 	int64_t	id;
