@@ -3,10 +3,12 @@
  * checks idle sessions from it), so they live in a plain array.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 #include "clock.h"
 #include "loop.h"
@@ -38,7 +40,39 @@ struct loop {
 	loop_hook_cb		*hook;
 	void			*hook_arg;
 	struct loop_defer	*deferred;
+	/* Callbacks posted from other threads, in order, and their wakeup. */
+	pthread_mutex_t		 post_lock;
+	struct loop_post	*posted, *posted_tail;
+	int			 post_fd;
 };
+
+struct loop_post {
+	loop_hook_cb		*cb;
+	void			*arg;
+	struct loop_post	*next;
+};
+
+/* On the loop: run what other threads posted, in the order they did. */
+static void
+loop_run_posted(int fd, int events, void *arg)
+{
+	struct loop		*l = arg;
+	struct loop_post	*p, *next;
+	uint64_t		 n;
+
+	if (read(fd, &n, sizeof n) == -1) {
+		/* EAGAIN: a batch already taken */
+	}
+	pthread_mutex_lock(&l->post_lock);
+	p = l->posted;
+	l->posted = l->posted_tail = NULL;
+	pthread_mutex_unlock(&l->post_lock);
+	for (; p != NULL; p = next) {
+		next = p->next;
+		p->cb(p->arg);
+		free(p);
+	}
+}
 
 struct loop *
 loop_create(void)
@@ -50,14 +84,56 @@ loop_create(void)
 		return NULL;
 	}
 	l->next_id = 1;
+	pthread_mutex_init(&l->post_lock, NULL);
+	if ((l->post_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
+	    loop_add_fd(l, l->post_fd, LOOP_READ, loop_run_posted, l) == -1) {
+		if (l->post_fd != -1)
+			close(l->post_fd);
+		close(l->ep);
+		free(l->fds);
+		free(l);
+		return NULL;
+	}
 	return l;
+}
+
+void
+loop_post(struct loop *l, loop_hook_cb *cb, void *arg)
+{
+	struct loop_post	*p = xmalloc(sizeof *p);
+	uint64_t		 one = 1;
+	int			 wake;
+
+	p->cb = cb;
+	p->arg = arg;
+	p->next = NULL;
+	pthread_mutex_lock(&l->post_lock);
+	/* One wakeup per batch: the loop takes the whole list at once. */
+	wake = l->posted == NULL;
+	if (l->posted_tail != NULL)
+		l->posted_tail->next = p;
+	else
+		l->posted = p;
+	l->posted_tail = p;
+	pthread_mutex_unlock(&l->post_lock);
+	while (wake && write(l->post_fd, &one, sizeof one) == -1 &&
+	    errno == EINTR)
+		;
 }
 
 void
 loop_free(struct loop *l)
 {
+	struct loop_post	*p, *next;
+
 	if (l == NULL)
 		return;
+	for (p = l->posted; p != NULL; p = next) {
+		next = p->next;
+		free(p);
+	}
+	pthread_mutex_destroy(&l->post_lock);
+	close(l->post_fd);
 	close(l->ep);
 	free(l->fds);
 	free(l->timers);

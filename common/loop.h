@@ -2,6 +2,7 @@
  * A small single-threaded event loop in the shape of redis ae.h: file
  * descriptors watched with epoll, one-shot timers, a before-sleep hook.
  * Descriptors epoll cannot watch (regular files) are treated as always ready.
+ * A loop belongs to one thread; other threads reach it with loop_post().
  */
 #ifndef LOOP_H
 #define LOOP_H
@@ -43,6 +44,11 @@ struct loop_defer {
 /* Call d->cb(d->arg) once before the loop next waits (no-op if queued). */
 void		 loop_defer(struct loop *, struct loop_defer *);
 void		 loop_undefer(struct loop *, struct loop_defer *);
+/*
+ * From any thread: call cb(arg) on the loop's thread, soon, after what was
+ * posted before.  What is still posted when the loop is freed never runs.
+ */
+void		 loop_post(struct loop *, loop_hook_cb *, void *);
 /* Wait at most max_ms (-1: until something happens) and dispatch once. */
 void		 loop_once(struct loop *, int64_t max_ms);
 /* Run until loop_stop(). */

@@ -3,6 +3,7 @@
  * keys on, and a cache of prepared statements keyed by the address of their
  * SQL text (always a string literal), so the hot path never re-prepares.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +36,22 @@ db_open(const char *path, char **errstr)
 	struct db	*db;
 	int		 fd;
 
-	/* Create the file ourselves so it is 0600 from the first byte. */
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		*errstr = xasprintf("%s: cannot open", path);
-		return NULL;
+	/*
+	 * Create the file ourselves so it is 0600 from the first byte.  Only
+	 * when it is missing: closing any descriptor of a file drops every
+	 * POSIX lock this process holds on it, and with them the locks of the
+	 * connections already open, so another process would take the WAL
+	 * for unused and delete it.
+	 */
+	if (access(path, F_OK) != 0) {
+		if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0600)) == -1 && errno != EEXIST) {
+			*errstr = xasprintf("%s: cannot open", path);
+			return NULL;
+		}
+		if (fd != -1)
+			close(fd);
 	}
-	close(fd);
 	/* Allocation statistics take a global mutex on every malloc. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	db = xcalloc(1, sizeof *db);

@@ -15,7 +15,6 @@ device_identify(struct db *db, const uint8_t key[32], int64_t *id, char *branch)
 {
 	static const char sql[] =
 	    "SELECT id, branch, revoked FROM device WHERE pubkey = ?";
-	static const char seen[] = "UPDATE device SET last_seen = ? WHERE id = ?";
 	sqlite3_stmt	*st;
 
 	if ((st = db_prep(db, sql)) == NULL)
@@ -27,12 +26,20 @@ device_identify(struct db *db, const uint8_t key[32], int64_t *id, char *branch)
 	snprintf(branch, ID_MAX, "%s", db_col(st, 1));
 	if (sqlite3_column_type(st, 2) != SQLITE_NULL)
 		return "revoked";
-	if ((st = db_prep(db, seen)) != NULL) {
+	return "ok";
+}
+
+void
+device_seen(struct db *db, int64_t id)
+{
+	static const char sql[] = "UPDATE device SET last_seen = ? WHERE id = ?";
+	sqlite3_stmt	*st;
+
+	if ((st = db_prep(db, sql)) != NULL) {
 		sqlite3_bind_int64(st, 1, clock_now());
-		sqlite3_bind_int64(st, 2, *id);
+		sqlite3_bind_int64(st, 2, id);
 		db_step_done(db, st);
 	}
-	return "ok";
 }
 
 int64_t

@@ -5,11 +5,14 @@
  * transactions.  A protocol violation ends the session; a domain error is a
  * normal reply.
  *
- * F_READ methods (member.get, member.search ...) run on reader threads, each
- * with its own read-only connection: SQLite in WAL mode lets them read while
- * the loop writes, so the searches of one branch never queue behind another
- * branch's, and both cores serve.  Writes stay on the loop, in order, and
- * commit before their reply; a read dispatched after a write's reply sees it.
+ * Each session lives on one shard's loop (server.c).  F_READ methods
+ * (member.get, member.search ...) run right there, on the shard's own
+ * read-only connection: SQLite in WAL mode lets every shard read while the
+ * main loop writes, with no hand-off between threads on the busiest path.
+ * Every other method runs on the main loop, on the one writing connection,
+ * in order, and commits before its reply goes back to the session's loop.
+ * Until then the session's later records wait (session_release), so a read
+ * sent after a write in the same pipelined batch sees it.
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -40,7 +43,7 @@ const size_t nmethods = sizeof methods / sizeof methods[0];
 
 static struct param_spec	 specs[sizeof methods / sizeof methods[0]][PARAM_MAX];
 static int			 nspecs[sizeof methods / sizeof methods[0]];
-static int			 specs_ready;
+static pthread_once_t		 specs_once = PTHREAD_ONCE_INIT;
 
 static const char *role_names[] = {
 	"clerk", "manager", "hq_admin", "support"
@@ -93,14 +96,12 @@ specs_init(void)
 		}
 		free(copy);
 	}
-	specs_ready = 1;
 }
 
 int
 method_params(size_t mi, const struct param_spec **out)
 {
-	if (!specs_ready)
-		specs_init();
+	pthread_once(&specs_once, specs_init);
 	*out = specs[mi];
 	return nspecs[mi];
 }
@@ -273,17 +274,17 @@ rpc_audit(struct req *req, const char *entity, const char *id,
 void
 rpc_actor(struct req *req, struct actor *a)
 {
-	struct session	*s = req->s;
+	const struct caller	*w = &req->who;
 
 	if (req->staff[0] != '\0') {
 		a->staff = req->staff;
 		a->role = req->role;
 	} else {
-		a->staff = s->staff[0] != '\0' ? s->staff : NULL;
-		a->role = s->role;
+		a->staff = w->staff[0] != '\0' ? w->staff : NULL;
+		a->role = w->role;
 	}
-	a->device = s->device;
-	a->branch = s->branch[0] != '\0' ? s->branch : NULL;
+	a->device = w->device;
+	a->branch = w->branch[0] != '\0' ? w->branch : NULL;
 }
 
 void
@@ -299,18 +300,6 @@ rpc_kick_staff(struct req *req, const char *staff, const char *reason)
 	free(req->kick_staff);
 	req->kick_staff = xstrdup(staff);
 	req->kick_reason = reason;
-}
-
-/* The kicks a committed method asked for, after its reply. */
-static void
-req_kick(struct req *req)
-{
-	if (req->failed)
-		return;
-	if (req->kick_device > 0)
-		server_kick_device(req->srv, req->kick_device, req->kick_reason);
-	if (req->kick_staff != NULL)
-		server_kick_staff(req->srv, req->kick_staff, req->kick_reason);
 }
 
 void
@@ -347,6 +336,7 @@ req_free(struct req *req)
 	free(req->audit_after);
 	free(req->kick_staff);
 	msgpack_sbuffer_destroy(&req->sb);
+	msgpack_sbuffer_destroy(&req->out);
 	msgpack_unpacked_destroy(&req->msg);
 	free(req->raw);
 	free(req);
@@ -397,60 +387,106 @@ req_end_tx(struct req *req)
 		rpc_fail(req, ERR_INTERNAL, NULL, "commit failed");
 }
 
-/* Pack [1, msgid, error, result] and queue it; free the request. */
+/* Pack [1, msgid, error, result] into req->out. */
+static void
+req_pack_reply(struct req *req)
+{
+	msgpack_packer	pk;
+
+	msgpack_packer_init(&pk, &req->out, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, 4);
+	msgpack_pack_uint8(&pk, RPC_RESPONSE);
+	msgpack_pack_uint32(&pk, req->msgid);
+	if (req->failed) {
+		rpc_pack_error(&pk, req->err.code, req->err.msg,
+		    req->err.field, req->err.card_no, req->err.archived);
+		msgpack_pack_nil(&pk);
+	} else {
+		msgpack_pack_nil(&pk);
+		if (req->sb.size == 0)
+			msgpack_pack_map(&pk, 0);
+		else
+			msgpack_sbuffer_write(&req->out, req->sb.data,
+			    req->sb.size);
+	}
+}
+
+/*
+ * On the session's loop: send the reply, take the request's changes to the
+ * session, let the records it held through, free it.
+ */
+static void
+req_deliver(void *arg)
+{
+	struct req	*req = arg;
+	struct session	*s = req->s;
+
+	if (!(s->flags & SESSION_DEAD)) {
+		if (req->who_changed) {
+			s->who = req->who;
+			chan_set_max_record(s->chan, s->who.staff[0] != '\0' ?
+			    CHAN_MAX_RECORD : PRELOGIN_MAX_RECORD);
+		}
+		chan_send(s->chan, (const uint8_t *)req->out.data,
+		    req->out.size);
+	}
+	if (!req->counted) {
+		req_free(req);
+		return;
+	}
+	req_free(req);
+	s->pending--;
+	session_release(s);
+	/* A shutdown waits for slow requests before closing their session. */
+	if (s->shard->shutting_down && s->pending == 0)
+		session_kill(s, "server shutting down");
+}
+
+/*
+ * The request is done: commit or roll back, pack the reply and hand it to
+ * the session's loop, then cut the sessions it asked to (after the reply,
+ * which the caller's own session gets first).
+ */
 static void
 req_reply(struct req *req)
 {
-	msgpack_sbuffer	 sb;
-	msgpack_packer	 pk;
+	struct server	*srv = req->srv;
+	int64_t		 kick_device = 0;
+	char		*kick_staff = NULL;
+	const char	*reason = req->kick_reason;
 
 	req_end_tx(req);
-	if (!(req->s->flags & SESSION_DEAD)) {
-		msgpack_sbuffer_init(&sb);
-		msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-		msgpack_pack_array(&pk, 4);
-		msgpack_pack_uint8(&pk, RPC_RESPONSE);
-		msgpack_pack_uint32(&pk, req->msgid);
-		if (req->failed) {
-			rpc_pack_error(&pk, req->err.code, req->err.msg,
-			    req->err.field, req->err.card_no, req->err.archived);
-			msgpack_pack_nil(&pk);
-		} else {
-			msgpack_pack_nil(&pk);
-			if (req->sb.size == 0)
-				msgpack_pack_map(&pk, 0);
-			else
-				msgpack_sbuffer_write(&sb, req->sb.data,
-				    req->sb.size);
-		}
-		session_send(req->s, sb.data, sb.size);
-		msgpack_sbuffer_destroy(&sb);
-	}
-	req_kick(req);
+	req_pack_reply(req);
 	if (req->failed && req->err.code == ERR_INTERNAL)
 		log_error("%s: %s", req->m->name, req->err.msg);
 	if (req->db != NULL)
 		db_release(req->db);
-	req_free(req);
+	if (!req->failed) {
+		kick_device = req->kick_device;
+		kick_staff = req->kick_staff;
+		req->kick_staff = NULL;
+	}
+	if (req->remote)	/* from here on, req is the other loop's */
+		loop_post(req->s->shard->loop, req_deliver, req);
+	else
+		req_deliver(req);
+	if (kick_device > 0)
+		server_kick_device(srv, kick_device, reason);
+	if (kick_staff != NULL)
+		server_kick_staff(srv, kick_staff, reason);
+	free(kick_staff);
 }
 
 void
 rpc_continue(struct req *req, void (*fn)(struct req *))
 {
-	struct session	*s;
-
-	req->s->pending--;
 	if (fn == NULL)
 		;	/* refused before the slow part: just answer */
 	else if ((req->m->flags & F_WRITE) && db_begin(req->db) != 0)
 		rpc_fail(req, ERR_INTERNAL, NULL, "database busy");
-	else if (!(req->s->flags & SESSION_DEAD) || (req->m->flags & F_WRITE))
+	else
 		fn(req);
-	s = req->s;
 	req_reply(req);
-	/* A shutdown waits for slow requests before closing their session. */
-	if (s->srv->shutting_down && s->pending == 0)
-		session_kill(s, "server shutting down");
 }
 
 static const struct method *
@@ -473,6 +509,7 @@ static int
 rpc_admit(struct req *req, const struct method *m)
 {
 	struct session		*s = req->s;
+	const struct caller	*w = &req->who;
 	const msgpack_object	*rid;
 	uint8_t			 raw[16];
 	char			*hex;
@@ -483,12 +520,12 @@ rpc_admit(struct req *req, const struct method *m)
 		return rpc_fail(req, ERR_FORBIDDEN, NULL, "%s is not allowed %s",
 		    m->name, (s->flags & SESSION_ENROLL) ?
 		    "while enrolling" : "on a session");
-	if (!(m->flags & F_PUBLIC) && s->staff[0] == '\0')
+	if (!(m->flags & F_PUBLIC) && w->staff[0] == '\0')
 		return rpc_fail(req, ERR_UNAUTHENTICATED, NULL,
 		    "log in first");
-	if (!(m->flags & F_PUBLIC) && !(m->roles & s->role))
+	if (!(m->flags & F_PUBLIC) && !(m->roles & w->role))
 		return rpc_fail(req, ERR_FORBIDDEN, NULL,
-		    "role %s may not call %s", role_name(s->role), m->name);
+		    "role %s may not call %s", role_name(w->role), m->name);
 	if (m->flags & F_MONEY) {
 		rid = rpc_obj(req, "request_id");
 		hex = mp_strdup(rid);
@@ -501,75 +538,30 @@ rpc_admit(struct req *req, const struct method *m)
 	return 0;
 }
 
-static pthread_key_t	reader_key;
-static pthread_once_t	reader_once = PTHREAD_ONCE_INIT;
-
+/* On the main loop: a request from another shard's session. */
 static void
-reader_db_close(void *db)
-{
-	db_close(db);
-}
-
-static void
-reader_key_init(void)
-{
-	pthread_key_create(&reader_key, reader_db_close);
-}
-
-/* This reader thread's connection, opened on first use. */
-static struct db *
-reader_db(struct server *srv)
-{
-	struct db	*db;
-	char		*err = NULL;
-
-	pthread_once(&reader_once, reader_key_init);
-	if ((db = pthread_getspecific(reader_key)) != NULL)
-		return db;
-	if ((db = db_open_reader(srv->db_path, &err)) == NULL) {
-		log_error("reader: %s", err);
-		free(err);
-		return NULL;
-	}
-	db_set_hits(db, srv->hits);
-	pthread_setspecific(reader_key, db);
-	return db;
-}
-
-/* On a reader thread: the handler, against the thread's connection. */
-static void
-read_run(void *arg)
+req_run_main(void *arg)
 {
 	struct req	*req = arg;
 
-	if ((req->db = reader_db(req->srv)) == NULL) {
-		rpc_fail(req, ERR_INTERNAL, NULL, "database unavailable");
+	req->db = req->srv->db;
+	if (req->m->flags & F_ASYNC) {
+		req->m->fn(req);	/* answers later through rpc_continue() */
 		return;
 	}
-	req->m->fn(req);
-	db_release(req->db);
-	req->db = NULL;
-}
-
-/* Back on the loop: answer, unless the session died meanwhile. */
-static void
-read_done(void *arg)
-{
-	struct req	*req = arg;
-	struct session	*s = req->s;
-
-	s->pending--;
+	if ((req->m->flags & F_WRITE) && db_begin(req->db) != 0)
+		rpc_fail(req, ERR_INTERNAL, NULL, "database busy");
+	else
+		req->m->fn(req);
 	req_reply(req);
-	if (s->srv->shutting_down && s->pending == 0)
-		session_kill(s, "server shutting down");
 }
 
 /*
- * Hand a request to a reader.  Its params point into the record, which the
- * caller only lends: keep a copy and parse that one instead.
+ * A request answered later keeps its own copy of the record: its params
+ * point into the record, which the caller only lends.  0, or -1 answered.
  */
-static void
-read_submit(struct req *req, const uint8_t *data, size_t len)
+static int
+req_keep(struct req *req, const uint8_t *data, size_t len)
 {
 	struct rpc_msg	msg;
 
@@ -580,16 +572,15 @@ read_submit(struct req *req, const uint8_t *data, size_t len)
 	    rpc_parse(&req->msg.data, &msg) != 0) {
 		rpc_fail(req, ERR_INTERNAL, NULL, "request copy failed");
 		req_reply(req);
-		return;
+		return -1;
 	}
 	req->params = msg.params;
-	req->s->pending++;
-	worker_submit(req->srv->readers, read_run, read_done, req);
+	return 0;
 }
 
 /*
- * Handle one record from a session.  The record is borrowed; async
- * requests keep their own unpacked copy.
+ * Handle one record from a session, on its loop.  The record is borrowed;
+ * requests answered later keep their own unpacked copy.
  */
 void
 rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
@@ -598,11 +589,11 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 	struct rpc_msg		 msg;
 	size_t			 mi = 0;
 
-	if (!specs_ready)
-		specs_init();
+	pthread_once(&specs_once, specs_init);
 	req = xcalloc(1, sizeof *req);
 	msgpack_sbuffer_init(&req->sb);
 	msgpack_packer_init(&req->pk, &req->sb, msgpack_sbuffer_write);
+	msgpack_sbuffer_init(&req->out);
 	if (mp_unpack(&req->msg, data, len) != 0 ||
 	    rpc_parse(&req->msg.data, &msg) != 0) {
 		req_free(req);
@@ -618,9 +609,10 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 	}
 	req->s = s;
 	req->srv = s->srv;
-	req->db = s->srv->db;
-	snprintf(req->staff, sizeof req->staff, "%s", s->staff);
-	req->role = s->role;
+	req->db = s->shard->db;
+	req->who = s->who;
+	memcpy(req->staff, s->who.staff, sizeof req->staff);
+	req->role = s->who.role;
 	req->msgid = msg.msgid;
 	req->params = msg.params;
 	if ((req->m = method_find(msg.method, msg.method_len, &mi)) == NULL) {
@@ -635,12 +627,25 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 		req_reply(req);
 		return;
 	}
-	if ((req->m->flags & F_READ) && req->srv->readers != NULL) {
-		read_submit(req, data, len);
+	if (req->m->flags & F_READ) {
+		req->m->fn(req);
+		req_reply(req);
+		return;
+	}
+	if (s->shard->index != 0 || (req->m->flags & F_ASYNC)) {
+		/* Answered later: hold the session's next records till then. */
+		req->counted = 1;
+		s->pending++;
+		s->holding++;
+		if (req_keep(req, data, len) != 0)
+			return;
+	}
+	if (s->shard->index != 0) {
+		req->remote = 1;
+		loop_post(req->srv->loop, req_run_main, req);
 		return;
 	}
 	if (req->m->flags & F_ASYNC) {
-		s->pending++;
 		req->m->fn(req);	/* answers later through rpc_continue() */
 		return;
 	}

@@ -5,7 +5,7 @@
  * A search finds member ids in its index (grams, phone suffixes, cards);
  * reading each hit's row from the member table would cost a B-tree descent
  * per row, most of a 50-row page's time over a million members.  Here it is
- * a copy.  The cache is shared by the reader threads: a read lock around
+ * a copy.  The cache is shared by the event loops: a read lock around
  * the copy of one page, a write lock around the swap of changed records.
  *
  * It follows the database, not the code that writes it: triggers log every

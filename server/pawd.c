@@ -28,7 +28,7 @@ usage(void)
 	    "       pawd serve DIR [--listen HOST:PORT]... [--stdio]\n"
 	    "                  [--log FILE] [--log-level debug|info|warn|error]\n"
 	    "                  [--idle-timeout SECONDS] [--max-sessions N]\n"
-	    "                  [--readers N]\n"
+	    "                  [--threads N]\n"
 	    "       pawd pubkey DIR\n"
 	    "       pawd enroll DIR --branch CODE\n"
 	    "       pawd device add DIR --branch CODE --pubkey HEX [--name NAME]\n"
@@ -285,7 +285,7 @@ cmd_serve(const char *dir, int argc, char **argv)
 	struct server	 srv;
 	const char	*logfile = NULL, *level = "info", *listens[8];
 	int		 nlisten = 0, stdio = 0, idle = 0, maxs = 0, i, lv;
-	int		 readers = -1;
+	int		 threads = 0;
 	char		*deflog = NULL;
 
 	for (i = 0; i < argc; i++) {
@@ -302,8 +302,8 @@ cmd_serve(const char *dir, int argc, char **argv)
 			idle = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--max-sessions") == 0 && i + 1 < argc)
 			maxs = atoi(argv[++i]);
-		else if (strcmp(argv[i], "--readers") == 0 && i + 1 < argc &&
-		    (readers = atoi(argv[++i])) >= 0 && readers <= 64)
+		else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc &&
+		    (threads = atoi(argv[++i])) >= 1 && threads <= 64)
 			;
 		else
 			usage();
@@ -324,14 +324,13 @@ cmd_serve(const char *dir, int argc, char **argv)
 		srv.idle_timeout = idle;
 	if (maxs > 0)
 		srv.max_sessions = maxs;
-	if (readers >= 0)
-		server_set_readers(&srv, readers);
 	if (stdio) {
 		if (server_serve_stdio(&srv) != 0)
 			return 1;
 	} else {
 		/* A server for many clerks: their result lists from memory. */
-		if (server_cache_lists(&srv) != 0)
+		if (server_cache_lists(&srv) != 0 ||
+		    server_start(&srv, threads > 0 ? threads : worker_ncpu()) != 0)
 			return 1;
 		if (nlisten == 0)
 			listens[nlisten++] = "127.0.0.1:7700";

@@ -5,6 +5,7 @@
 #ifndef PAWD_H
 #define PAWD_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -31,7 +32,7 @@
 #define F_MONEY		0x4	/* request_id required */
 #define F_ASYNC		0x8	/* slow part off the loop, then rpc_continue() */
 #define F_ENROLL	0x10	/* only on an enrollment channel */
-#define F_READ		0x20	/* reads the database only: on a reader thread */
+#define F_READ		0x20	/* reads the database only: on the session's loop */
 
 #define ID_MAX		64	/* staff ids, branch codes */
 #define PRELOGIN_MAX_RECORD	(64 * 1024)
@@ -58,6 +59,21 @@ struct session;
 struct method;
 
 /* One request being handled. */
+/* Who is on a session: its device, and the staff logged in on it. */
+struct caller {
+	char		 staff[ID_MAX];		/* "" before login */
+	char		 staff_branch[ID_MAX];
+	int		 role;
+	int64_t		 token_id;
+	int64_t		 device;		/* device row id, 0 while enrolling */
+	char		 branch[ID_MAX];	/* the device's branch */
+	int64_t		 enroll_code;		/* enroll_code row id */
+	uint8_t		 key[32];		/* the device's static key */
+	char		 client[64];
+	char		 host[64];
+	char		 peer[64];
+};
+
 struct req {
 	struct server		*srv;
 	struct session		*s;
@@ -65,6 +81,17 @@ struct req {
 	const struct method	*m;
 	char			 staff[ID_MAX];	/* who sent it ("" before login) */
 	int			 role;
+	/*
+	 * The session as it stood when the request arrived, for the handler
+	 * to read, whichever thread it runs on.  A handler that logs in or
+	 * out changes this copy and sets who_changed: the session takes it
+	 * when the reply is sent.
+	 */
+	struct caller		 who;
+	int			 who_changed;
+	int			 counted;	/* in s->pending and s->holding */
+	int			 remote;	/* ran on the main loop, not s's */
+	msgpack_sbuffer		 out;		/* the packed reply */
 	uint32_t		 msgid;
 	const msgpack_object	*params;	/* map or NULL */
 	msgpack_sbuffer		 sb;		/* the result */
@@ -242,30 +269,49 @@ struct episode {
 	int		 count;		/* refusals so far, 0 if none */
 	int64_t		 last;		/* ms of the latest */
 };
-struct server {
+/*
+ * One event loop on a thread of its own, serving its share of the
+ * connections: their handshakes, records and read-only methods (on its own
+ * database connection), so reads never wait for another thread.  Shard 0
+ * is the main thread, which also accepts, and runs every method that
+ * writes, on the one writing connection, in order.
+ */
+#define SHARDS_MAX	64
+struct shard {
+	struct server	*srv;
 	struct loop	*loop;
-	struct db	*db;
+	struct db	*db;		/* reads; shard 0: the writer's */
+	int		 index;
+	pthread_t	 thread;
+	struct session	*sessions;
+	int		 shutting_down;	/* this shard has begun to drain */
+	_Atomic int	 drained;	/* and no session past its hello is left */
+};
+struct server {
+	struct loop	*loop;		/* the main loop, shard 0's */
+	struct db	*db;		/* the writer */
 	char		*dir;
 	uint8_t		 s_priv[32];
 	uint8_t		 s_pub[32];
 	int		*listen_fds;
 	size_t		 nlisten;
-	struct session	*sessions;
-	int		 nsessions;
-	int		 nbusy;		/* of them, only answering "busy" */
+	struct shard	*shards;
+	int		 nshards;
+	int		 next_shard;	/* for the next connection */
+	_Atomic int	 nsessions;
+	_Atomic int	 nbusy;		/* of them, only answering "busy" */
 	int		 max_sessions;
 	struct episode	 full;		/* at max_sessions */
 	struct episode	 starved;	/* out of descriptors */
 	int		 spare_fd;	/* /dev/null, given up to refuse at EMFILE */
 	int		 paused;	/* listeners unwatched for a moment */
 	int		 idle_timeout;	/* seconds */
-	int		 shutting_down;
+	_Atomic int	 shutting_down;
 	int		 stdio;
 	struct worker	*worker;
-	struct worker	*readers;	/* F_READ methods, a db each */
 	struct hits	*hits;		/* member lists, when serving TCP */
 	char		*db_path;
-	uint64_t	 next_session_id;
+	_Atomic uint64_t next_session_id;
 	int		 sig_pipe[2];
 	int64_t		 started;
 };
@@ -273,15 +319,17 @@ struct server {
 /* The data directory's database, migrated; NULL (logged) on error. */
 struct db	*server_db_open(const char *dir);
 int		 server_init(struct server *, const char *dir);
-/* Run F_READ methods on n reader threads (0: on the loop). */
-void		 server_set_readers(struct server *, int n);
 /* Keep the fields of member result lists in memory (see hits.c). */
 int		 server_cache_lists(struct server *);
+/* Serve on n event loops, the main one and n - 1 threads (after the cache). */
+int		 server_start(struct server *, int n);
 int		 server_listen(struct server *, const char *hostport);
 int		 server_serve_stdio(struct server *);
 void		 server_run(struct server *);
 void		 server_free(struct server *);
-/* Cut every live session of a device (after revocation). */
+/* From a shard: note the device's contact (the main loop writes it). */
+void		 server_device_seen(struct shard *, int64_t device);
+/* Cut every live session of a device (after revocation); main loop. */
 void		 server_kick_device(struct server *, int64_t device,
 		    const char *reason);
 /* Cut every live session of a staff member (disabled). */
@@ -293,37 +341,38 @@ void		 server_kick_staff(struct server *, const char *staff,
 #define SESSION_DEAD	0x2
 #define SESSION_BUSY	0x4	/* over max_sessions: answer the hello busy */
 #define SESSION_HELLO	0x8	/* hello accepted, handshake or open */
+struct held;
 struct session {
 	struct server	*srv;
+	struct shard	*shard;		/* whose loop it lives on */
 	struct chan	*chan;
 	uint64_t	 id;
 	int		 flags;
-	char		 peer[64];
-	int64_t		 device;	/* device row id, 0 while enrolling */
-	char		 branch[ID_MAX];	/* the device's branch */
-	int64_t		 enroll_code;	/* enroll_code row id */
-	char		 client[64];
-	char		 host[64];
-	/* Logged-in staff, or staff[0] == '\0'. */
-	char		 staff[ID_MAX];
-	char		 staff_branch[ID_MAX];
-	int		 role;
-	int64_t		 token_id;
-	int		 pending;	/* async requests in flight */
+	struct caller	 who;
+	int		 pending;	/* requests answered later */
+	/*
+	 * Of them, the ones that do not only read (they run on the main loop,
+	 * or wait for a hash): the records that came after wait in held, so a
+	 * session's requests see each other's effects in the order sent.
+	 */
+	int		 holding;
+	struct held	*held, *held_tail;
+	int		 nheld;
 	struct session	*next, *prev;
 };
-
 /* flags: 0 or SESSION_BUSY. */
-struct session	*session_create(struct server *, int fd_in, int fd_out,
+struct session	*session_create(struct shard *, int fd_in, int fd_out,
 		    const char *peer, int flags);
-/* Unlink and free once nothing refers to it. */
-void		 session_reap(struct server *);
+/* Unlink and free the shard's sessions that nothing refers to any more. */
+void		 session_reap(struct shard *);
+/* A request of the session's that held the others is answered. */
+void		 session_release(struct session *);
 void		 session_kill(struct session *, const char *reason);
 /* Send a record (an already packed msgpack message). */
 void		 session_send(struct session *, const char *, size_t);
 void		 session_notify_closing(struct session *, const char *reason);
 
-/* worker.c: slow work (password hashing, reads) off the event loop. */
+/* worker.c: slow work (password hashing) off the event loops. */
 struct worker;
 typedef void	 worker_fn(void *arg);		/* runs on a thread */
 typedef void	 worker_done(void *arg);	/* runs on the loop */
@@ -446,6 +495,8 @@ typedef void	 device_fn(const struct device *, void *);
 /* Look a device up by its key: row id and branch, status "ok", ... */
 const char	*device_identify(struct db *, const uint8_t key[32],
 		    int64_t *id, char *branch);
+/* Record that the device has just connected (it writes: the main loop). */
+void		 device_seen(struct db *, int64_t id);
 int64_t		 device_insert(struct db *, const uint8_t key[32],
 		    const char *branch, const char *name, struct perr *);
 /* Create an enrollment code for branch into code (ENROLL_CODE_MAX). */

@@ -40,8 +40,8 @@ rpc_device_list(struct req *req)
 	const char	*branch = rpc_str(req, "branch");
 	struct collect	 c;
 
-	if (req->s->role == R_MANAGER)
-		branch = req->s->staff_branch;
+	if (req->who.role == R_MANAGER)
+		branch = req->who.staff_branch;
 	collect_init(&c);
 	device_list(req->db, branch, add_device, &c);
 	msgpack_pack_map(&req->pk, 1);
@@ -56,8 +56,8 @@ rpc_device_revoke(struct req *req)
 	struct perr	 err;
 	char		 idstr[32], *before = device_json(req->db, id);
 
-	if (device_revoke(req->db, id, req->s->role == R_MANAGER ?
-	    req->s->staff_branch : NULL, &err) != 0) {
+	if (device_revoke(req->db, id, req->who.role == R_MANAGER ?
+	    req->who.staff_branch : NULL, &err) != 0) {
 		free(before);
 		rpc_fail_perr(req, &err);
 		return;
@@ -66,7 +66,7 @@ rpc_device_revoke(struct req *req)
 	rpc_audit(req, "device", idstr, before);
 	free(before);
 	req->audit_after = device_json(req->db, id);
-	log_warn("device %lld revoked by %s", (long long)id, req->s->staff);
+	log_warn("device %lld revoked by %s", (long long)id, req->who.staff);
 	if (device_get(req->db, id, &d, &err) == 0)
 		pack_device(&req->pk, &d);
 	/* After the answer: the caller may be revoking the device it is on. */
@@ -77,26 +77,27 @@ rpc_device_revoke(struct req *req)
 void
 rpc_device_register(struct req *req)
 {
-	struct session	*s = req->s;
+	struct caller	*w = &req->who;
 	struct perr	 err;
 	const char	*name = rpc_str(req, "name");
 	char		 idstr[32];
 	int64_t		 id;
 
-	if (s->device > 0)
+	if (w->device > 0)
 		return (void)rpc_fail(req, ERR_CONFLICT, NULL, "already enrolled");
-	id = device_register(req->db, s->enroll_code, chan_remote_key(s->chan),
-	    name != NULL ? name : s->host, &err);
+	id = device_register(req->db, w->enroll_code, w->key,
+	    name != NULL ? name : w->host, &err);
 	if (id < 0)
 		return (void)rpc_fail_perr(req, &err);
-	s->device = id;
+	w->device = id;
+	req->who_changed = 1;
 	snprintf(idstr, sizeof idstr, "%lld", (long long)id);
 	rpc_audit(req, "device", idstr, NULL);
-	log_info("%s: device %lld enrolled at branch %s", s->peer,
-	    (long long)id, s->branch);
+	log_info("%s: device %lld enrolled at branch %s", w->peer,
+	    (long long)id, w->branch);
 	msgpack_pack_map(&req->pk, 2);
 	mp_pack_kint(&req->pk, "device", id);
-	mp_pack_kstr(&req->pk, "branch", s->branch);
+	mp_pack_kstr(&req->pk, "branch", w->branch);
 }
 
 static void

@@ -41,25 +41,25 @@ login_verify(void *arg)
 static void
 login_accept(struct req *req, const struct staff *who, int new_token)
 {
-	struct session	*s = req->s;
+	struct caller	*w = &req->who;
 	char		 token[STAFF_TOKEN_LEN + 1];
 	int64_t		 id, expires;
 
-	snprintf(s->staff, sizeof s->staff, "%s", who->id);
-	snprintf(s->staff_branch, sizeof s->staff_branch, "%s", who->branch);
-	s->role = who->role;
-	chan_set_max_record(s->chan, CHAN_MAX_RECORD);
+	snprintf(w->staff, sizeof w->staff, "%s", who->id);
+	snprintf(w->staff_branch, sizeof w->staff_branch, "%s", who->branch);
+	w->role = who->role;
+	req->who_changed = 1;
 	msgpack_pack_map(&req->pk, new_token ? 7 : 5);
 	mp_pack_kstr(&req->pk, "staff", who->id);
 	mp_pack_kstr(&req->pk, "name", who->name);
 	mp_pack_kstr(&req->pk, "role", role_name(who->role));
 	mp_pack_kstr(&req->pk, "branch", who->branch);
-	mp_pack_kstr(&req->pk, "device_branch", s->branch);
+	mp_pack_kstr(&req->pk, "device_branch", w->branch);
 	if (!new_token)
 		return;
-	id = staff_token_create(req->db, who->id, s->device, token, &expires);
+	id = staff_token_create(req->db, who->id, w->device, token, &expires);
 	if (id > 0)
-		s->token_id = id;
+		w->token_id = id;
 	mp_pack_kstr(&req->pk, "token", token);
 	mp_pack_kint(&req->pk, "expires", expires);
 	sodium_memzero(token, sizeof token);
@@ -89,8 +89,8 @@ login_finish(struct req *req)
 	login_accept(req, &who, 1);
 	rpc_audit(req, "staff", staff, NULL);
 	req->audit_after = xasprintf("{\"login\":true,\"device\":%lld}",
-	    (long long)req->s->device);
-	log_info("%s: staff %s logged in", req->s->peer, staff);
+	    (long long)req->who.device);
+	log_info("%s: staff %s logged in", req->who.peer, staff);
 }
 
 static void
@@ -122,31 +122,31 @@ rpc_session_resume(struct req *req)
 	struct perr	err;
 	int64_t		id;
 
-	if (staff_token_resume(req->db, rpc_str(req, "token"), req->s->device,
+	if (staff_token_resume(req->db, rpc_str(req, "token"), req->who.device,
 	    &who, &id, &err) != 0) {
 		rpc_fail_perr(req, &err);
 		return;
 	}
 	login_accept(req, &who, 0);
-	req->s->token_id = id;
+	req->who.token_id = id;
 	rpc_audit(req, "staff", who.id, NULL);
 	req->audit_after = xasprintf("{\"resume\":true,\"device\":%lld}",
-	    (long long)req->s->device);
+	    (long long)req->who.device);
 }
 
 void
 rpc_session_logout(struct req *req)
 {
-	struct session	*s = req->s;
+	struct caller	*w = &req->who;
 
-	if (s->token_id > 0)
-		staff_token_drop(req->db, s->token_id);
-	rpc_audit(req, "staff", s->staff, NULL);
-	s->staff[0] = '\0';
-	s->staff_branch[0] = '\0';
-	s->role = 0;
-	s->token_id = 0;
-	chan_set_max_record(s->chan, PRELOGIN_MAX_RECORD);
+	if (w->token_id > 0)
+		staff_token_drop(req->db, w->token_id);
+	rpc_audit(req, "staff", w->staff, NULL);
+	w->staff[0] = '\0';
+	w->staff_branch[0] = '\0';
+	w->role = 0;
+	w->token_id = 0;
+	req->who_changed = 1;
 	msgpack_pack_map(&req->pk, 1);
 	mp_pack_kbool(&req->pk, "logged_out", 1);
 }
@@ -154,10 +154,11 @@ rpc_session_logout(struct req *req)
 void
 rpc_session_whoami(struct req *req)
 {
-	struct session	*s = req->s;
-	struct staff	 who;
-	struct perr	 err;
-	int		 found = staff_get(req->db, s->staff, &who, &err) == 0;
+	const struct caller	*s = &req->who;
+	struct staff		 who;
+	struct perr		 err;
+	int			 found = staff_get(req->db, s->staff, &who,
+				    &err) == 0;
 
 	msgpack_pack_map(&req->pk, 7);
 	mp_pack_kstr(&req->pk, "staff", s->staff);

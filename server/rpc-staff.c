@@ -21,12 +21,12 @@ struct pwjob {
 static int
 may_manage(struct req *req, const char *branch, int role)
 {
-	struct session	*s = req->s;
+	const struct caller	*w = &req->who;
 
-	if (s->role == R_HQ)
+	if (w->role == R_HQ)
 		return 1;
-	return s->role == R_MANAGER && role == R_CLERK &&
-	    strcmp(branch, s->staff_branch) == 0;
+	return w->role == R_MANAGER && role == R_CLERK &&
+	    strcmp(branch, w->staff_branch) == 0;
 }
 
 static void
@@ -76,7 +76,7 @@ create_finish(struct req *req)
 	const char	*branch = rpc_str(req, "branch");
 
 	if (branch == NULL)
-		branch = req->s->staff_branch;
+		branch = req->who.staff_branch;
 	if (!j->hashed) {
 		rpc_fail(req, ERR_INTERNAL, NULL, "password hashing failed");
 		return;
@@ -106,7 +106,7 @@ rpc_staff_create(struct req *req)
 
 	req->ctx = j;
 	if (branch == NULL)
-		branch = req->s->staff_branch;
+		branch = req->who.staff_branch;
 	if (role == 0)
 		rpc_fail(req, ERR_INVALID, "role",
 		    "role must be clerk, manager, hq_admin or support");
@@ -138,8 +138,8 @@ rpc_staff_list(struct req *req)
 	const char	*branch = rpc_str(req, "branch");
 	struct collect	 c;
 
-	if (req->s->role == R_MANAGER)
-		branch = req->s->staff_branch;
+	if (req->who.role == R_MANAGER)
+		branch = req->who.staff_branch;
 	collect_init(&c);
 	staff_list(req->db, branch, rpc_bool(req, "include_disabled", 0),
 	    add_staff, &c);
@@ -215,7 +215,7 @@ rpc_staff_set_password(struct req *req)
 	const char	*id = rpc_str(req, "id");
 	struct staff	 st;
 	struct perr	 err;
-	int		 self = strcmp(id, req->s->staff) == 0;
+	int		 self = strcmp(id, req->who.staff) == 0;
 
 	req->ctx = j;
 	if (staff_get(req->db, id, &st, &err) != 0)
@@ -252,7 +252,7 @@ rpc_staff_disable(struct req *req)
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	if (strcmp(id, req->s->staff) == 0 ||
+	if (strcmp(id, req->who.staff) == 0 ||
 	    !may_manage(req, st.branch, st.role)) {
 		rpc_fail(req, ERR_FORBIDDEN, "id", "not allowed to disable %s", id);
 		return;

@@ -1,7 +1,10 @@
 /*
- * The server process: listening sockets, the accept path, the cron timer
- * (idle sessions), signals through a self-pipe, and graceful shutdown:
- * answer what is in flight, tell every client, close the database cleanly.
+ * The server process: listening sockets, the accept path, one event loop per
+ * CPU (shards; the main thread's is shard 0) each serving its share of the
+ * connections, the cron timers (idle sessions), signals through a self-pipe,
+ * and graceful shutdown: answer what is in flight, tell every client, close
+ * the database cleanly.  Shards talk only through loop_post(): a session and
+ * everything in it is touched by its own shard's thread alone.
  * A connection that cannot be served, past max_sessions or during the
  * shutdown, still hears why: hello status 2, busy, then the close.
  */
@@ -81,14 +84,15 @@ episode_over(struct episode *e, int64_t now)
 }
 
 static void
-server_cron(void *arg)
+shard_cron(void *arg)
 {
-	struct server	*srv = arg;
+	struct shard	*sh = arg;
+	struct server	*srv = sh->srv;
 	struct session	*s;
 	int64_t		 now = clock_ms(), quiet;
 	int		 n;
 
-	for (s = srv->sessions; s != NULL; s = s->next) {
+	for (s = sh->sessions; s != NULL; s = s->next) {
 		if (s->flags & SESSION_DEAD)
 			continue;
 		quiet = now - chan_last_rx(s->chan);
@@ -97,22 +101,22 @@ server_cron(void *arg)
 		else if (quiet > (int64_t)srv->idle_timeout * 1000)
 			session_kill(s, "idle timeout");
 	}
-	if ((n = episode_over(&srv->full, now)) > 0)
+	if (sh->index == 0 && (n = episode_over(&srv->full, now)) > 0)
 		log_info("under the maximum of sessions again, %d connections "
 		    "were answered busy", n);
-	if ((n = episode_over(&srv->starved, now)) > 0)
+	if (sh->index == 0 && (n = episode_over(&srv->starved, now)) > 0)
 		log_info("descriptors free again, %d connections were answered "
 		    "busy", n);
-	loop_add_timer(srv->loop, 1000, server_cron, srv);
+	loop_add_timer(sh->loop, 1000, shard_cron, sh);
 }
 
 /* A shutdown waits for the sessions past their hello, not for the others. */
 static int
-server_draining(struct server *srv)
+shard_draining(struct shard *sh)
 {
 	struct session	*s;
 
-	for (s = srv->sessions; s != NULL; s = s->next) {
+	for (s = sh->sessions; s != NULL; s = s->next) {
 		if (s->flags & SESSION_HELLO)
 			return 1;
 	}
@@ -120,16 +124,33 @@ server_draining(struct server *srv)
 }
 
 static void
-server_before_sleep(void *arg)
+server_nothing(void *arg)
 {
-	struct server	*srv = arg;
+	/* a wakeup: the main loop looks at the shards before it sleeps */
+}
 
-	session_reap(srv);
-	db_release(srv->db);
-	if (srv->stdio && srv->sessions == NULL)
+static void
+shard_before_sleep(void *arg)
+{
+	struct shard	*sh = arg;
+	struct server	*srv = sh->srv;
+	int		 i, drained;
+
+	session_reap(sh);
+	db_release(sh->db);
+	if (sh->shutting_down && !sh->drained && !shard_draining(sh)) {
+		sh->drained = 1;
+		if (sh->index != 0)
+			loop_post(srv->loop, server_nothing, NULL);
+	}
+	if (sh->index != 0)
+		return;
+	if (srv->stdio && sh->sessions == NULL)
 		loop_stop(srv->loop);
-	if (srv->shutting_down && !server_draining(srv) &&
-	    worker_busy(srv->worker) == 0 && worker_busy(srv->readers) == 0)
+	for (drained = srv->shutting_down, i = 0; drained && i < srv->nshards;
+	    i++)
+		drained = srv->shards[i].drained;
+	if (drained && worker_busy(srv->worker) == 0)
 		loop_stop(srv->loop);
 }
 
@@ -152,23 +173,35 @@ server_unlisten(struct server *srv)
  * or an empty read; so are connections still to send their hello.
  */
 static void
+shard_shutdown(void *arg)
+{
+	struct shard	*sh = arg;
+	struct session	*s;
+
+	sh->shutting_down = 1;
+	/* Answer what clients already sent, then say goodbye. */
+	for (s = sh->sessions; s != NULL; s = s->next) {
+		if (!(s->flags & SESSION_DEAD))
+			chan_drain(s->chan);
+	}
+	for (s = sh->sessions; s != NULL; s = s->next) {
+		if (s->pending == 0 && (s->flags & SESSION_HELLO))
+			session_kill(s, "server shutting down");
+	}
+}
+
+static void
 server_shutdown(struct server *srv)
 {
-	struct session	*s;
+	int	i;
 
 	if (srv->shutting_down)
 		return;
 	log_info("shutting down: %d sessions", srv->nsessions);
 	srv->shutting_down = 1;
-	/* Answer what clients already sent, then say goodbye. */
-	for (s = srv->sessions; s != NULL; s = s->next) {
-		if (!(s->flags & SESSION_DEAD))
-			chan_drain(s->chan);
-	}
-	for (s = srv->sessions; s != NULL; s = s->next) {
-		if (s->pending == 0 && (s->flags & SESSION_HELLO))
-			session_kill(s, "server shutting down");
-	}
+	shard_shutdown(&srv->shards[0]);
+	for (i = 1; i < srv->nshards; i++)
+		loop_post(srv->shards[i].loop, shard_shutdown, &srv->shards[i]);
 }
 
 static void
@@ -262,19 +295,88 @@ server_dummy_ready(void *arg)
 	log_debug("login dummy hash ready");
 }
 
-void
-server_set_readers(struct server *srv, int n)
-{
-	worker_free(srv->readers);
-	srv->readers = n > 0 ? worker_create(srv->loop, n, 0) : NULL;
-}
-
 int
 server_cache_lists(struct server *srv)
 {
 	if ((srv->hits = hits_load(srv->db)) == NULL)
 		return -1;
 	db_set_hits(srv->db, srv->hits);
+	return 0;
+}
+
+static void
+shard_setup(struct server *srv, struct shard *sh, int index)
+{
+	sh->srv = srv;
+	sh->index = index;
+	loop_set_before_sleep(sh->loop, shard_before_sleep, sh);
+	loop_add_timer(sh->loop, 1000, shard_cron, sh);
+}
+
+static void
+shard_stop(void *arg)
+{
+	struct shard	*sh = arg;
+
+	loop_stop(sh->loop);
+}
+
+/*
+ * Give closing sessions a moment to flush, and the connections yet to send
+ * their hello a moment to hear "busy", then stop for good.
+ */
+static void
+shard_linger(struct shard *sh)
+{
+	struct server	*srv = sh->srv;
+	int64_t		 deadline = clock_ms() + 3000;
+
+	while ((sh->sessions != NULL ||
+	    (sh->index == 0 && worker_busy(srv->worker) > 0)) &&
+	    clock_ms() < deadline) {
+		loop_once(sh->loop, 100);
+		session_reap(sh);
+	}
+}
+
+static void *
+shard_thread(void *arg)
+{
+	struct shard	*sh = arg;
+
+	loop_run(sh->loop);
+	shard_linger(sh);
+	return NULL;
+}
+
+int
+server_start(struct server *srv, int n)
+{
+	struct shard	*sh;
+	char		*err = NULL;
+	int		 i;
+
+	for (i = 1; i < n && i < SHARDS_MAX; i++) {
+		sh = &srv->shards[i];
+		if ((sh->db = db_open_reader(srv->db_path, &err)) == NULL) {
+			log_error("%s", err);
+			free(err);
+			return -1;
+		}
+		db_set_hits(sh->db, srv->hits);
+		if ((sh->loop = loop_create()) == NULL) {
+			db_close(sh->db);
+			return -1;
+		}
+		shard_setup(srv, sh, i);
+		if (pthread_create(&sh->thread, NULL, shard_thread, sh) != 0) {
+			log_error("cannot start an event loop thread");
+			loop_free(sh->loop);
+			db_close(sh->db);
+			return -1;
+		}
+		srv->nshards = i + 1;
+	}
 	return 0;
 }
 
@@ -300,14 +402,15 @@ server_init(struct server *srv, const char *dir)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	srv->loop = loop_create();
+	if ((srv->loop = loop_create()) == NULL)
+		return -1;
+	/* Allocated once: loops and sessions point into it. */
+	srv->shards = xcalloc(SHARDS_MAX, sizeof *srv->shards);
+	srv->shards[0].loop = srv->loop;
+	srv->shards[0].db = srv->db;
+	shard_setup(srv, &srv->shards[0], 0);
+	srv->nshards = 1;
 	srv->worker = worker_create(srv->loop, 2, 10);	/* hashing */
-	/*
-	 * Two readers per CPU: a reader also waits for pages of the mapped
-	 * database, and on the 2-core bench machine four readers served about
-	 * 20% more than two, with the same p99 (make bench).
-	 */
-	srv->readers = worker_create(srv->loop, 2 * worker_ncpu(), 10);
 	/* Now, off the loop: the first unknown id is refused no slower. */
 	worker_submit(srv->worker, server_dummy_hash, server_dummy_ready, NULL);
 	if (pipe2(srv->sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
@@ -317,8 +420,6 @@ server_init(struct server *srv, const char *dir)
 	signal(SIGTERM, server_signal);
 	signal(SIGINT, server_signal);
 	loop_add_fd(srv->loop, srv->sig_pipe[0], LOOP_READ, server_sig_read, srv);
-	loop_set_before_sleep(srv->loop, server_before_sleep, srv);
-	loop_add_timer(srv->loop, 1000, server_cron, srv);
 	return 0;
 }
 
@@ -371,6 +472,49 @@ server_starved(struct server *srv, int fd)
 	return c != -1 ? 0 : -1;
 }
 
+/* A connection on its way to a shard. */
+struct adopt {
+	struct shard	*sh;
+	int		 fd;
+	int		 flags;
+	char		 peer[64];
+};
+
+/* On the shard: the connection's session, or it is closed. */
+static void
+shard_adopt(void *arg)
+{
+	struct adopt	*a = arg;
+	struct server	*srv = a->sh->srv;
+
+	if (session_create(a->sh, a->fd, a->fd, a->peer, a->flags) == NULL) {
+		close(a->fd);
+		srv->nsessions--;
+		if (a->flags & SESSION_BUSY)
+			srv->nbusy--;
+	}
+	free(a);
+}
+
+/* Give the connection to the next shard in turn; counted from now on. */
+static void
+server_adopt(struct server *srv, int fd, const char *peer, int flags)
+{
+	struct adopt	*a = xmalloc(sizeof *a);
+
+	a->sh = &srv->shards[srv->next_shard++ % srv->nshards];
+	a->fd = fd;
+	a->flags = flags;
+	snprintf(a->peer, sizeof a->peer, "%s", peer);
+	srv->nsessions++;
+	if (flags & SESSION_BUSY)
+		srv->nbusy++;
+	if (a->sh->index == 0)
+		shard_adopt(a);
+	else
+		loop_post(a->sh->loop, shard_adopt, a);
+}
+
 static void
 server_accept(int fd, int events, void *arg)
 {
@@ -411,8 +555,7 @@ server_accept(int fd, int events, void *arg)
 			}
 			flags = SESSION_BUSY;
 		}
-		if (session_create(srv, c, c, peer, flags) == NULL)
-			close(c);
+		server_adopt(srv, c, peer, flags);
 	}
 }
 
@@ -486,42 +629,48 @@ server_serve_stdio(struct server *srv)
 	srv->stdio = 1;
 	set_nonblock(0);
 	set_nonblock(1);
-	return session_create(srv, 0, 1, "stdio", 0) != NULL ? 0 : -1;
+	if (session_create(&srv->shards[0], 0, 1, "stdio", 0) == NULL)
+		return -1;
+	srv->nsessions++;
+	return 0;
 }
 
 void
 server_run(struct server *srv)
 {
-	int64_t	deadline;
+	int	i;
 
 	loop_run(srv->loop);
-	/*
-	 * Give closing sessions a moment to flush, and the connections yet to
-	 * send their hello a moment to hear "busy", then stop for good.
-	 */
 	server_unlisten(srv);
-	deadline = clock_ms() + 3000;
-	while ((srv->sessions != NULL || worker_busy(srv->worker) > 0 ||
-	    worker_busy(srv->readers) > 0) &&
-	    clock_ms() < deadline) {
-		loop_once(srv->loop, 100);
-		session_reap(srv);
-	}
+	for (i = 1; i < srv->nshards; i++)
+		loop_post(srv->shards[i].loop, shard_stop, &srv->shards[i]);
+	shard_linger(&srv->shards[0]);
+	for (i = 1; i < srv->nshards; i++)
+		pthread_join(srv->shards[i].thread, NULL);
 }
 
 void
 server_free(struct server *srv)
 {
 	struct session	*s;
+	struct shard	*sh;
+	int		 i;
 
-	for (s = srv->sessions; s != NULL; s = s->next)
-		s->flags |= SESSION_DEAD;
 	worker_free(srv->worker);
-	worker_free(srv->readers);	/* the threads close their databases */
+	for (i = 0; i < srv->nshards; i++) {
+		sh = &srv->shards[i];
+		for (s = sh->sessions; s != NULL; s = s->next) {
+			s->flags |= SESSION_DEAD;
+			s->pending = 0;
+		}
+		session_reap(sh);
+		if (i > 0) {
+			db_close(sh->db);
+			loop_free(sh->loop);
+		}
+	}
+	free(srv->shards);
 	hits_free(srv->hits);
-	for (s = srv->sessions; s != NULL; s = s->next)
-		s->pending = 0;
-	session_reap(srv);
 	server_unlisten(srv);
 	db_close(srv->db);
 	free(srv->db_path);
@@ -537,24 +686,88 @@ server_free(struct server *srv)
 	log_info("stopped");
 }
 
+/* What to cut, on its way to a shard. */
+struct kick {
+	struct shard	*sh;
+	int64_t		 device;	/* or */
+	char		 staff[ID_MAX];
+	const char	*reason;
+};
+
+static void
+shard_kick(void *arg)
+{
+	struct kick	*k = arg;
+	struct session	*s;
+
+	for (s = k->sh->sessions; s != NULL; s = s->next) {
+		if (s->flags & SESSION_DEAD)
+			continue;
+		if ((k->device > 0 && s->who.device == k->device) ||
+		    (k->staff[0] != '\0' && strcmp(s->who.staff, k->staff) == 0))
+			session_kill(s, k->reason);
+	}
+	free(k);
+}
+
+/* Every shard looks through its sessions, after what was posted before. */
+static void
+server_kick(struct server *srv, int64_t device, const char *staff,
+    const char *reason)
+{
+	struct kick	*k;
+	int		 i;
+
+	for (i = 0; i < srv->nshards; i++) {
+		k = xcalloc(1, sizeof *k);
+		k->sh = &srv->shards[i];
+		k->device = device;
+		if (staff != NULL)
+			snprintf(k->staff, sizeof k->staff, "%s", staff);
+		k->reason = reason;
+		if (i == 0)
+			shard_kick(k);
+		else
+			loop_post(k->sh->loop, shard_kick, k);
+	}
+}
+
 void
 server_kick_device(struct server *srv, int64_t device, const char *reason)
 {
-	struct session	*s;
-
-	for (s = srv->sessions; s != NULL; s = s->next) {
-		if (s->device == device && !(s->flags & SESSION_DEAD))
-			session_kill(s, reason);
-	}
+	server_kick(srv, device, NULL, reason);
 }
 
 void
 server_kick_staff(struct server *srv, const char *staff, const char *reason)
 {
-	struct session	*s;
+	server_kick(srv, 0, staff, reason);
+}
 
-	for (s = srv->sessions; s != NULL; s = s->next) {
-		if (strcmp(s->staff, staff) == 0 && !(s->flags & SESSION_DEAD))
-			session_kill(s, reason);
-	}
+/* A device's contact, on its way to the writer. */
+struct seen {
+	struct server	*srv;
+	int64_t		 device;
+};
+
+static void
+server_seen(void *arg)
+{
+	struct seen	*e = arg;
+
+	device_seen(e->srv->db, e->device);
+	free(e);
+}
+
+void
+server_device_seen(struct shard *from, int64_t device)
+{
+	struct seen	*e = xmalloc(sizeof *e);
+
+	e->srv = from->srv;
+	e->device = device;
+	if (from->index == 0)
+		server_seen(e);
+	else
+		loop_post(from->srv->loop, server_seen, e);
 }

@@ -1,8 +1,9 @@
 /*
- * Sessions: one per connected device.  The channel calls back here for the
- * hello (enrollment codes), the device check after Noise message 1, and every
- * record.  A session is freed from the loop (session_reap) once its channel
- * is closed and no slow job still refers to it.
+ * Sessions: one per connected device, living on one shard's loop.  The
+ * channel calls back here for the hello (enrollment codes), the device check
+ * after Noise message 1, and every record.  A session is freed from its loop
+ * (session_reap) once its channel is closed and no request still refers to
+ * it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +29,8 @@ session_hello(struct chan *c, int mode, const uint8_t *code_id, uint8_t psk[32],
 	if (mode != CHAN_ENROLL)
 		return HELLO_OK;
 	s->flags |= SESSION_ENROLL;
-	return device_code_lookup(s->srv->db, code_id, psk, &s->enroll_code,
-	    s->branch);
+	return device_code_lookup(s->shard->db, code_id, psk,
+	    &s->who.enroll_code, s->who.branch);
 }
 
 static void
@@ -40,11 +41,11 @@ session_read_hello(struct session *s, const uint8_t *p, size_t len)
 
 	if (mp_unpack(&u, p, len) == 0) {
 		if ((v = mp_strdup(mp_get(&u.data, "client"))) != NULL) {
-			snprintf(s->client, sizeof s->client, "%s", v);
+			snprintf(s->who.client, sizeof s->who.client, "%s", v);
 			free(v);
 		}
 		if ((v = mp_strdup(mp_get(&u.data, "host"))) != NULL) {
-			snprintf(s->host, sizeof s->host, "%s", v);
+			snprintf(s->who.host, sizeof s->who.host, "%s", v);
 			free(v);
 		}
 	}
@@ -60,25 +61,29 @@ session_identify(struct chan *c, const uint8_t rs[32], const uint8_t *payload,
 	char		 hex[65];
 
 	session_read_hello(s, payload, len);
+	memcpy(s->who.key, rs, 32);
 	hex_encode(rs, 8, hex);
 	if (s->flags & SESSION_ENROLL) {
 		int64_t	 id;
 		char	 branch[ID_MAX];
 
 		/* The key must be new; the PSK is proven by the first record. */
-		st = device_identify(s->srv->db, rs, &id, branch);
+		st = device_identify(s->shard->db, rs, &id, branch);
 		if (strcmp(st, "unknown_device") != 0) {
-			log_warn("%s: enrollment with a known key %s", s->peer, hex);
+			log_warn("%s: enrollment with a known key %s",
+			    s->who.peer, hex);
 			return "device_key_taken";
 		}
 		return "ok";
 	}
-	st = device_identify(s->srv->db, rs, &s->device, s->branch);
-	if (strcmp(st, "ok") != 0)
-		log_warn("%s: refused device %s: %s", s->peer, hex, st);
-	else
-		log_info("%s: device %lld (%s) connected", s->peer,
-		    (long long)s->device, s->branch);
+	st = device_identify(s->shard->db, rs, &s->who.device, s->who.branch);
+	if (strcmp(st, "ok") != 0) {
+		log_warn("%s: refused device %s: %s", s->who.peer, hex, st);
+		return st;
+	}
+	log_info("%s: device %lld (%s) connected", s->who.peer,
+	    (long long)s->who.device, s->who.branch);
+	server_device_seen(s->shard, s->who.device);
 	return st;
 }
 
@@ -88,10 +93,71 @@ session_open(struct chan *c, void *arg)
 	chan_set_max_record(c, PRELOGIN_MAX_RECORD);
 }
 
+/* A record that came while an earlier request holds the session. */
+struct held {
+	struct held	*next;
+	size_t		 len;
+	uint8_t		 data[];
+};
+
+/* More than this many waiting, and the client is not waiting for answers. */
+#define HELD_MAX	1024
+
 static void
 session_record(struct chan *c, const uint8_t *p, size_t len, void *arg)
 {
-	rpc_dispatch(arg, p, len);
+	struct session	*s = arg;
+	struct held	*h;
+
+	if (s->holding == 0) {
+		rpc_dispatch(s, p, len);
+		return;
+	}
+	if (s->nheld >= HELD_MAX) {
+		session_kill(s, "too many requests in flight");
+		return;
+	}
+	h = xmalloc(sizeof *h + len);
+	h->next = NULL;
+	h->len = len;
+	memcpy(h->data, p, len);
+	if (s->held_tail != NULL)
+		s->held_tail->next = h;
+	else
+		s->held = h;
+	s->held_tail = h;
+	s->nheld++;
+}
+
+static void
+held_free(struct session *s)
+{
+	struct held	*h, *next;
+
+	for (h = s->held; h != NULL; h = next) {
+		next = h->next;
+		free(h);
+	}
+	s->held = s->held_tail = NULL;
+	s->nheld = 0;
+}
+
+void
+session_release(struct session *s)
+{
+	struct held	*h;
+
+	if (--s->holding > 0)
+		return;
+	/* In order, until one of them holds the session again. */
+	while (s->holding == 0 && (h = s->held) != NULL) {
+		if ((s->held = h->next) == NULL)
+			s->held_tail = NULL;
+		s->nheld--;
+		if (!(s->flags & SESSION_DEAD))
+			rpc_dispatch(s, h->data, h->len);
+		free(h);
+	}
 }
 
 static void
@@ -100,7 +166,7 @@ session_closed(struct chan *c, const char *reason, void *arg)
 	struct session	*s = arg;
 
 	s->flags |= SESSION_DEAD;
-	log_info("%s: session %llu closed: %s", s->peer,
+	log_info("%s: session %llu closed: %s", s->who.peer,
 	    (unsigned long long)s->id, reason);
 }
 
@@ -113,27 +179,26 @@ static const struct chan_cb session_cb = {
 };
 
 struct session *
-session_create(struct server *srv, int fd_in, int fd_out, const char *peer,
+session_create(struct shard *sh, int fd_in, int fd_out, const char *peer,
     int flags)
 {
+	struct server	*srv = sh->srv;
 	struct session	*s = xcalloc(1, sizeof *s);
 
 	s->srv = srv;
+	s->shard = sh;
 	s->flags = flags;
 	s->id = ++srv->next_session_id;
-	snprintf(s->peer, sizeof s->peer, "%s", peer);
-	if ((s->chan = chan_accept(srv->loop, fd_in, fd_out, srv->s_priv,
+	snprintf(s->who.peer, sizeof s->who.peer, "%s", peer);
+	if ((s->chan = chan_accept(sh->loop, fd_in, fd_out, srv->s_priv,
 	    &session_cb, s)) == NULL) {
 		free(s);
 		return NULL;
 	}
-	s->next = srv->sessions;
-	if (srv->sessions != NULL)
-		srv->sessions->prev = s;
-	srv->sessions = s;
-	srv->nsessions++;
-	if (s->flags & SESSION_BUSY)
-		srv->nbusy++;
+	s->next = sh->sessions;
+	if (sh->sessions != NULL)
+		sh->sessions->prev = s;
+	sh->sessions = s;
 	return s;
 }
 
@@ -176,23 +241,25 @@ session_kill(struct session *s, const char *reason)
 }
 
 void
-session_reap(struct server *srv)
+session_reap(struct shard *sh)
 {
+	struct server	*srv = sh->srv;
 	struct session	*s, *next;
 
-	for (s = srv->sessions; s != NULL; s = next) {
+	for (s = sh->sessions; s != NULL; s = next) {
 		next = s->next;
 		if (!(s->flags & SESSION_DEAD) || s->pending > 0)
 			continue;
 		if (s->prev != NULL)
 			s->prev->next = s->next;
 		else
-			srv->sessions = s->next;
+			sh->sessions = s->next;
 		if (s->next != NULL)
 			s->next->prev = s->prev;
 		srv->nsessions--;
 		if (s->flags & SESSION_BUSY)
 			srv->nbusy--;
+		held_free(s);
 		chan_free(s->chan);
 		sodium_memzero(s, sizeof *s);
 		free(s);
