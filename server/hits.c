@@ -26,11 +26,10 @@
 /* Member ids beyond this are not cached (ids are dense from 1). */
 #define HITS_MAX_ID	(64 * 1024 * 1024)
 
-/* archived, then card, name, phone, branch, pets, each NUL-terminated. */
+/* One member's result-list row, packed as a search answers it. */
 struct hit_rec {
 	uint32_t size;		/* of the whole record */
-	uint8_t	 archived;
-	char	 s[];
+	char	 row[];
 };
 
 struct hits {
@@ -45,29 +44,17 @@ struct hits {
 
 #define HIT_ROW "SELECT " MEMBER_HIT_COLS " FROM member"
 
+/* sb is scratch space, reused from row to row. */
 static struct hit_rec *
-rec_from_row(sqlite3_stmt *st)
+rec_from_row(sqlite3_stmt *st, msgpack_sbuffer *sb)
 {
-	static const int col[5] = { 1, 2, 3, 4, 6 };	/* the texts */
 	struct hit_rec	*r;
-	const char	*t[5];
-	size_t		 len[5], n = sizeof *r, i;
-	char		*p;
 
-	for (i = 0; i < 5; i++) {
-		t[i] = db_col(st, col[i]);	/* text first, then its length */
-		len[i] = (size_t)sqlite3_column_bytes(st, col[i]);
-		n += len[i] + 1;
-	}
-	r = xmalloc(n);
-	r->size = (uint32_t)n;
-	r->archived = (uint8_t)sqlite3_column_int(st, 5);
-	p = r->s;
-	for (i = 0; i < 5; i++) {
-		memcpy(p, t[i], len[i]);
-		p += len[i];
-		*p++ = '\0';
-	}
+	sb->size = 0;
+	member_hit_pack(st, sb);
+	r = xmalloc(sizeof *r + sb->size);
+	r->size = (uint32_t)(sizeof *r + sb->size);
+	memcpy(r->row, sb->data, sb->size);
 	return r;
 }
 
@@ -123,6 +110,7 @@ load_all(struct hits *h, struct db *db)
 	struct hits	 fresh;
 	sqlite3_stmt	*st;
 	struct hit_rec	**old;
+	msgpack_sbuffer	 sb;
 	size_t		 i, oldcap;
 	int64_t		 id, seq;
 	int		 rc;
@@ -130,18 +118,21 @@ load_all(struct hits *h, struct db *db)
 	memset(&fresh, 0, sizeof fresh);
 	if (db_exec(db, "BEGIN") != 0)
 		return -1;
+	msgpack_sbuffer_init(&sb);
 	if ((seq = change_seq(db, top_sql)) < 0 ||
 	    (st = db_prep(db, sql)) == NULL) {
 		db_exec(db, "ROLLBACK");
+		msgpack_sbuffer_destroy(&sb);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		if (id <= 0 || id >= HITS_MAX_ID)
 			continue;
-		put_locked(&fresh, id, rec_from_row(st));
+		put_locked(&fresh, id, rec_from_row(st, &sb));
 	}
 	sqlite3_reset(st);
+	msgpack_sbuffer_destroy(&sb);
 	db_exec(db, "COMMIT");
 	if (rc != SQLITE_DONE) {
 		for (i = 0; i < fresh.cap; i++)
@@ -208,12 +199,14 @@ apply_changes(struct hits *h, struct db *db, int64_t from, int64_t to)
 	static const char row[] = HIT_ROW " WHERE id = ?";
 	sqlite3_stmt	*st, *rs;
 	struct hit_rec	*r;
+	msgpack_sbuffer	 sb;
 	int64_t		 id;
 	int		 rc;
 
 	if ((st = db_prep(db, changed)) == NULL ||
 	    (rs = db_prep(db, row)) == NULL)
 		return -1;
+	msgpack_sbuffer_init(&sb);
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -222,12 +215,13 @@ apply_changes(struct hits *h, struct db *db, int64_t from, int64_t to)
 			continue;
 		sqlite3_reset(rs);
 		sqlite3_bind_int64(rs, 1, id);
-		r = sqlite3_step(rs) == SQLITE_ROW ? rec_from_row(rs) : NULL;
+		r = sqlite3_step(rs) == SQLITE_ROW ? rec_from_row(rs, &sb) : NULL;
 		pthread_rwlock_wrlock(&h->lock);
 		put_locked(h, id, r);
 		pthread_rwlock_unlock(&h->lock);
 	}
 	sqlite3_reset(rs);
+	msgpack_sbuffer_destroy(&sb);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -257,17 +251,6 @@ hits_sync(struct hits *h, struct db *db)
 	return rc;
 }
 
-/* Copy one NUL-terminated field of a record; the one after it. */
-static const char *
-field(char *dst, size_t len, const char *p)
-{
-	size_t	n = strlen(p);
-
-	memcpy(dst, p, n < len ? n + 1 : len - 1);
-	dst[len - 1] = '\0';
-	return p + n + 1;
-}
-
 size_t
 hits_copy(struct hits *h, const int64_t *ids, size_t n, char *buf,
     size_t len, ssize_t *at)
@@ -294,17 +277,11 @@ hits_copy(struct hits *h, const int64_t *ids, size_t n, char *buf,
 	return found;
 }
 
-void
-hits_decode(const char *buf, ssize_t at, struct member_hit *m, int64_t id)
+const char *
+hits_row(const char *buf, ssize_t at, size_t *len)
 {
 	const struct hit_rec	*r = (const struct hit_rec *)(buf + at);
-	const char		*p = r->s;
 
-	m->id = id;
-	m->archived = r->archived;
-	p = field(m->card_no, sizeof m->card_no, p);
-	p = field(m->name, sizeof m->name, p);
-	p = field(m->phone, sizeof m->phone, p);
-	p = field(m->branch, sizeof m->branch, p);
-	field(m->pets, sizeof m->pets, p);
+	*len = r->size - sizeof *r;
+	return r->row;
 }

@@ -824,7 +824,7 @@ index_pet_names(struct db *db, int64_t id, char **pets, size_t n)
 	static const char sql[] =
 	    "UPDATE member SET pet_names = ? WHERE id = ?";
 	sqlite3_stmt	*st = db_prep(db, sql);
-	char		 buf[sizeof ((struct member_hit *)0)->pets] = "";
+	char		 buf[PET_NAMES_MAX] = "";
 	size_t		 i, len = 0, k;
 
 	if (st == NULL)
@@ -1023,20 +1023,36 @@ search_bind(struct db *db, const char *sql, const struct search *s,
 	return st;
 }
 
+/* A text column as a str, by its length: no strlen, no copy. */
 static void
-hit_from_row(struct member_hit *h, sqlite3_stmt *st)
+pack_col(msgpack_packer *pk, const char *key, sqlite3_stmt *st, int col)
 {
-	h->id = sqlite3_column_int64(st, 0);
-	db_copy_col(h->card_no, sizeof h->card_no, st, 1);
-	db_copy_col(h->name, sizeof h->name, st, 2);
-	db_copy_col(h->phone, sizeof h->phone, st, 3);
-	db_copy_col(h->branch, sizeof h->branch, st, 4);
-	h->archived = sqlite3_column_int(st, 5);
-	db_copy_col(h->pets, sizeof h->pets, st, 6);
+	const char	*t = db_col(st, col);	/* text first, then its length */
+
+	mp_pack_strn(pk, key, strlen(key));
+	mp_pack_strn(pk, t, (size_t)sqlite3_column_bytes(st, col));
+}
+
+void
+member_hit_pack(sqlite3_stmt *st, msgpack_sbuffer *sb)
+{
+	msgpack_packer	pk;
+	char		phone[32];
+
+	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+	member_mask_phone(db_col(st, 3), phone, sizeof phone);
+	msgpack_pack_map(&pk, 7);
+	mp_pack_kint(&pk, "id", sqlite3_column_int64(st, 0));
+	pack_col(&pk, "card_no", st, 1);
+	pack_col(&pk, "name", st, 2);
+	mp_pack_kstr(&pk, "phone", phone);
+	pack_col(&pk, "branch", st, 4);
+	mp_pack_kbool(&pk, "archived", sqlite3_column_int(st, 5));
+	pack_col(&pk, "pets", st, 6);
 }
 
 /*
- * The hits of ids, in order: from the cache, brought up to date first, or
+ * The rows of ids, in order: from the cache, brought up to date first, or
  * (not cached yet, or no cache) from the member table.
  */
 static void
@@ -1047,27 +1063,38 @@ hits_emit(struct db *db, const int64_t *ids, size_t n, member_hit_fn *cb,
 	struct hits		*cache = db_hits(db);
 	uint64_t		 buf[2048];	/* aligned records */
 	ssize_t			 at[SEARCH_LIMIT_MAX];
-	struct member_hit	 h;
+	msgpack_sbuffer		 sb;
 	sqlite3_stmt		*st;
-	size_t			 i;
+	const char		*p;
+	size_t			 i, len;
 
 	for (i = 0; i < n; i++)
 		at[i] = -1;
-	if (cache != NULL && hits_sync(cache, db) == 0)
-		hits_copy(cache, ids, n, (char *)buf, sizeof buf, at);
-	for (i = 0; i < n; i++) {
-		if (at[i] >= 0)
-			hits_decode((char *)buf, at[i], &h, ids[i]);
-		else {
-			if ((st = db_prep(db, row)) == NULL)
-				return;
-			sqlite3_bind_int64(st, 1, ids[i]);
-			if (sqlite3_step(st) != SQLITE_ROW)
-				continue;
-			hit_from_row(&h, st);
+	if (cache != NULL && hits_sync(cache, db) == 0 &&
+	    hits_copy(cache, ids, n, (char *)buf, sizeof buf, at) == n) {
+		for (i = 0; i < n; i++) {
+			p = hits_row((char *)buf, at[i], &len);
+			cb(p, len, arg);
 		}
-		cb(&h, arg);
+		return;
 	}
+	msgpack_sbuffer_init(&sb);
+	for (i = 0; i < n; i++) {
+		if (at[i] >= 0) {
+			p = hits_row((char *)buf, at[i], &len);
+			cb(p, len, arg);
+			continue;
+		}
+		if ((st = db_prep(db, row)) == NULL)
+			break;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			continue;
+		sb.size = 0;
+		member_hit_pack(st, &sb);
+		cb(sb.data, sb.size, arg);
+	}
+	msgpack_sbuffer_destroy(&sb);
 }
 
 int

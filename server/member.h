@@ -40,20 +40,12 @@ struct member_in {
 	int		 consent;	/* -1 when not given */
 };
 
-/* The columns of member that fill a member_hit, in its order. */
+/* The names of up to 5 active pets, as result lists show them. */
+#define PET_NAMES_MAX	640
+
+/* The columns of member that make a result-list row, in its order. */
 #define MEMBER_HIT_COLS "id, card_no, name, phone, branch, " \
     "archived IS NOT NULL, pet_names"
-
-/* One search result. */
-struct member_hit {
-	int64_t	id;
-	char	card_no[16];
-	char	name[192];
-	char	phone[24];		/* in full: mask it for display */
-	char	branch[ID_MAX];
-	int	archived;
-	char	pets[640];		/* names of up to 5 active pets */
-};
 
 struct member_page {
 	int	limit, offset, include_archived;
@@ -108,7 +100,8 @@ struct feedback {
 	int64_t	created;
 };
 
-typedef void	member_hit_fn(const struct member_hit *, void *);
+/* One result-list row, packed (member_hit_pack). */
+typedef void	member_hit_fn(const char *row, size_t len, void *);
 typedef void	pet_fn(const struct pet *, void *);
 typedef void	feedback_fn(const struct feedback *, void *);
 
@@ -143,15 +136,22 @@ int	member_search(struct db *, const char *q, struct member_page *,
  * hits.c: the fields of result lists of every member in memory, kept up to
  * date from member_change (see there).  hits_sync() before reading;
  * hits_copy() copies the records of ids into buf (at[i] their offset, or
- * -1 if not cached) and returns how many it found; hits_decode() unpacks.
+ * -1 if not cached) and returns how many it found; hits_row() is the
+ * packed row of one of them.
  */
 struct hits	*hits_load(struct db *);
 void		 hits_free(struct hits *);
 int		 hits_sync(struct hits *, struct db *);
 size_t		 hits_copy(struct hits *, const int64_t *ids, size_t n,
 		    char *buf, size_t len, ssize_t *at);
-void		 hits_decode(const char *buf, ssize_t at, struct member_hit *,
-		    int64_t id);
+const char	*hits_row(const char *buf, ssize_t at, size_t *len);
+/*
+ * Append the result-list row of a statement selecting MEMBER_HIT_COLS to
+ * sb, packed as member.search answers it: a map of id, card_no, name,
+ * phone (masked), branch, archived and pets.  The cache keeps rows in this
+ * form, so a page of results is a copy.
+ */
+void		 member_hit_pack(sqlite3_stmt *, msgpack_sbuffer *);
 /* JSON of a member row for the audit trail (caller frees), NULL if none. */
 char	*member_json(struct db *, int64_t id);
 /* Mask a phone for lists: 138****5678. */

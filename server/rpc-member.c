@@ -241,20 +241,11 @@ rpc_member_update(struct req *req)
 }
 
 static void
-add_hit(const struct member_hit *h, void *arg)
+add_hit(const char *row, size_t len, void *arg)
 {
 	struct collect	*c = arg;
-	char		 phone[32];
 
-	member_mask_phone(h->phone, phone, sizeof phone);
-	msgpack_pack_map(&c->pk, 7);
-	mp_pack_kint(&c->pk, "id", h->id);
-	mp_pack_kstr(&c->pk, "card_no", h->card_no);
-	mp_pack_kstr(&c->pk, "name", h->name);
-	mp_pack_kstr(&c->pk, "phone", phone);
-	mp_pack_kstr(&c->pk, "branch", h->branch);
-	mp_pack_kbool(&c->pk, "archived", h->archived);
-	mp_pack_kstr(&c->pk, "pets", h->pets);
+	msgpack_sbuffer_write(&c->sb, row, len);
 	c->n++;
 }
 
