@@ -28,6 +28,7 @@ struct db {
 	sqlite3_stmt	*used[DB_CACHE];	/* handed out since db_release() */
 	size_t		 nused;
 	struct hits	*hits;
+	int		 fresh;		/* the read snapshot began in this request */
 };
 
 struct db *
@@ -148,6 +149,7 @@ db_release(struct db *db)
 	for (i = 0; i < db->nused; i++)
 		sqlite3_reset(db->used[i]);
 	db->nused = 0;
+	db->fresh = 0;
 }
 
 sqlite3_stmt *
@@ -219,6 +221,49 @@ db_rollback(struct db *db)
 {
 	db->in_tx = 0;
 	if (sqlite3_get_autocommit(db->h) == 0)
+		db_exec(db, "ROLLBACK");
+}
+
+/* Run one cached statement that returns no rows (BEGIN, COMMIT). */
+static int
+db_run(struct db *db, const char *sql)
+{
+	sqlite3_stmt	*st = db_prep(db, sql);
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char	read_begin[] = "BEGIN";
+static const char	read_end[] = "COMMIT";
+
+int
+db_read_begin(struct db *db)
+{
+	if (sqlite3_get_autocommit(db->h) == 0)
+		return -1;	/* already in one */
+	if (db_run(db, read_begin) != 0)
+		return -1;
+	db->fresh = 1;
+	return 0;
+}
+
+int
+db_fresh(struct db *db)
+{
+	return db->fresh || sqlite3_get_autocommit(db->h);
+}
+
+void
+db_read_end(struct db *db)
+{
+	db_release(db);
+	if (!db->in_tx && sqlite3_get_autocommit(db->h) == 0 &&
+	    db_run(db, read_end) != 0)
 		db_exec(db, "ROLLBACK");
 }
 

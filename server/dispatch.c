@@ -16,6 +16,7 @@
  */
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,6 +386,8 @@ req_end_tx(struct req *req)
 	}
 	if (db_commit(req->db) != 0)
 		rpc_fail(req, ERR_INTERNAL, NULL, "commit failed");
+	else
+		atomic_fetch_add(&req->srv->commits, 1);	/* read_snapshot() */
 }
 
 /* Pack [1, msgid, error, result] into req->out. */
@@ -579,6 +582,24 @@ req_keep(struct req *req, const uint8_t *data, size_t len)
 }
 
 /*
+ * The reads of one turn of a loop share a snapshot of the database (one
+ * read lock, not one per statement), ended before the loop sleeps
+ * (shard_before_sleep).  A write committed on the main loop meanwhile
+ * ends it too: a read that comes after a write's answer always sees it.
+ */
+static void
+read_snapshot(struct shard *sh)
+{
+	uint64_t	now = atomic_load(&sh->srv->commits);
+
+	if (sh->snapshot_at != now) {
+		db_read_end(sh->db);	/* if one is open */
+		sh->snapshot_at = now;
+	}
+	db_read_begin(sh->db);		/* unless one is open */
+}
+
+/*
  * Handle one record from a session, on its loop.  The record is borrowed;
  * requests answered later keep their own unpacked copy.
  */
@@ -628,7 +649,10 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 		return;
 	}
 	if (req->m->flags & F_READ) {
+		read_snapshot(s->shard);
 		req->m->fn(req);
+		if (req->db == req->srv->db)
+			db_read_end(req->db);	/* the writer's (--stdio) */
 		req_reply(req);
 		return;
 	}
@@ -645,6 +669,7 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 		loop_post(req->srv->loop, req_run_main, req);
 		return;
 	}
+	req->db = req->srv->db;		/* on the main loop: the writer */
 	if (req->m->flags & F_ASYNC) {
 		req->m->fn(req);	/* answers later through rpc_continue() */
 		return;

@@ -116,12 +116,12 @@ load_all(struct hits *h, struct db *db)
 	int		 rc;
 
 	memset(&fresh, 0, sizeof fresh);
-	if (db_exec(db, "BEGIN") != 0)
+	if (db_exec(db, "SAVEPOINT hits_load") != 0)
 		return -1;
 	msgpack_sbuffer_init(&sb);
 	if ((seq = change_seq(db, top_sql)) < 0 ||
 	    (st = db_prep(db, sql)) == NULL) {
-		db_exec(db, "ROLLBACK");
+		db_exec(db, "RELEASE hits_load");
 		msgpack_sbuffer_destroy(&sb);
 		return -1;
 	}
@@ -133,7 +133,7 @@ load_all(struct hits *h, struct db *db)
 	}
 	sqlite3_reset(st);
 	msgpack_sbuffer_destroy(&sb);
-	db_exec(db, "COMMIT");
+	db_exec(db, "RELEASE hits_load");
 	if (rc != SQLITE_DONE) {
 		for (i = 0; i < fresh.cap; i++)
 			free(fresh.v[i]);
@@ -241,6 +241,13 @@ hits_sync(struct hits *h, struct db *db)
 	    bottom <= seq + 1) {
 		if ((rc = apply_changes(h, db, seq, top)) == 0)
 			atomic_store(&h->seq, top);
+	} else if (top < seq && !db_fresh(db)) {
+		/*
+		 * This snapshot began before another loop brought the cache
+		 * further: the cache is newer, not wrong.  Only a snapshot as
+		 * of now can tell that the log went back.
+		 */
+		rc = 0;
 	} else if (top != seq) {
 		/* Too far behind, or the log went back (a restored file). */
 		log_info("member lists: reloading (at change %lld, log %lld)",

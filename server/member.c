@@ -651,21 +651,18 @@ void
 member_counts(struct db *db, int64_t id, struct member_counts *c)
 {
 	static const char sql[] =
-	    "SELECT (SELECT count(*) FROM pet WHERE member_id = ?1 AND "
-	    "archived IS NULL), (SELECT count(*) FROM feedback WHERE "
-	    "member_id = ?1), (SELECT count(*) FROM feedback WHERE "
-	    "member_id = ?1 AND kind = 'good')";
+	    "SELECT count(*), total(kind = 'good') FROM feedback "
+	    "WHERE member_id = ?";
 	sqlite3_stmt	*st = db_prep(db, sql);
 
-	memset(c, 0, sizeof *c);
+	c->feedback = c->good = c->bad = 0;
 	if (st == NULL)
 		return;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return;
-	c->pets = sqlite3_column_int(st, 0);
-	c->feedback = sqlite3_column_int(st, 1);
-	c->good = sqlite3_column_int(st, 2);
+	c->feedback = sqlite3_column_int(st, 0);
+	c->good = (int)sqlite3_column_int64(st, 1);
 	c->bad = c->feedback - c->good;
 }
 

@@ -141,6 +141,16 @@ void		 db_release(struct db *);
 int		 db_exec(struct db *, const char *sql);
 int		 db_begin(struct db *);
 int		 db_commit(struct db *);
+/*
+ * One snapshot for all the statements of a read-only request: SQLite in
+ * WAL mode takes and drops a read lock (a mutex and a system call) for
+ * each statement run outside a transaction.  0 if one began.
+ */
+int		 db_read_begin(struct db *);
+/* Release the statements; end the read transaction (not a write's). */
+void		 db_read_end(struct db *);
+/* Whether what db reads is as of this request (not an earlier one's). */
+int		 db_fresh(struct db *);
 void		 db_rollback(struct db *);
 int		 db_in_tx(struct db *);
 int64_t		 db_last_id(struct db *);
@@ -280,10 +290,11 @@ struct episode {
 struct shard {
 	struct server	*srv;
 	struct loop	*loop;
-	struct db	*db;		/* reads; shard 0: the writer's */
+	struct db	*db;		/* reads (--stdio: the writer's) */
 	int		 index;
 	pthread_t	 thread;
 	struct session	*sessions;
+	uint64_t	 snapshot_at;	/* server commits when its reads began */
 	int		 shutting_down;	/* this shard has begun to drain */
 	_Atomic int	 drained;	/* and no session past its hello is left */
 };
@@ -307,6 +318,7 @@ struct server {
 	int		 paused;	/* listeners unwatched for a moment */
 	int		 idle_timeout;	/* seconds */
 	_Atomic int	 shutting_down;
+	_Atomic uint64_t commits;	/* writes committed, for the snapshots */
 	int		 stdio;
 	struct worker	*worker;
 	struct hits	*hits;		/* member lists, when serving TCP */

@@ -34,13 +34,21 @@ pack_tags(msgpack_packer *pk, const char *json)
 	json_decref(j);
 }
 
+/* The pets of a profile, and how many of them are active. */
+struct pets {
+	struct collect	 c;
+	int		 active;
+};
+
 static void
 add_pet(const struct pet *p, void *arg)
 {
-	struct collect	*c = arg;
+	struct pets	*ps = arg;
 
-	pack_pet(&c->pk, p);
-	c->n++;
+	pack_pet(&ps->c.pk, p);
+	ps->c.n++;
+	if (p->archived == 0)
+		ps->active++;
 }
 
 static void
@@ -85,11 +93,13 @@ pack_member(struct req *req, const struct member *m)
 	msgpack_packer		*pk = &req->pk;
 	int64_t			 id = m->id;
 	struct member_counts	 counts;
-	struct collect		 pets, fb;
+	struct pets		 pets = { .active = 0 };
+	struct collect		 fb;
 
 	member_counts(req->db, id, &counts);
-	collect_init(&pets);
+	collect_init(&pets.c);
 	pet_list(req->db, id, add_pet, &pets);
+	counts.pets = pets.active;
 	collect_init(&fb);
 	feedback_list(req->db, id, PROFILE_FEEDBACK, add_feedback, &fb);
 	msgpack_pack_map(pk, PROFILE_KEYS);
@@ -115,7 +125,7 @@ pack_member(struct req *req, const struct member *m)
 	    m->archived ? m->archive_reason : NULL);
 	mp_pack_kint(pk, "created", m->created);
 	mp_pack_kint(pk, "updated", m->updated);
-	collect_put(pk, "pets", &pets);
+	collect_put(pk, "pets", &pets.c);
 	collect_put(pk, "feedback", &fb);
 	pack_counts(pk, &counts);
 }

@@ -137,7 +137,9 @@ shard_before_sleep(void *arg)
 	int		 i, drained;
 
 	session_reap(sh);
-	db_release(sh->db);
+	db_read_end(sh->db);	/* the next turn reads a new snapshot */
+	if (sh->index == 0 && sh->db != srv->db)
+		db_release(srv->db);
 	if (sh->shutting_down && !sh->drained && !shard_draining(sh)) {
 		sh->drained = 1;
 		if (sh->index != 0)
@@ -356,7 +358,7 @@ server_start(struct server *srv, int n)
 	char		*err = NULL;
 	int		 i;
 
-	for (i = 1; i < n && i < SHARDS_MAX; i++) {
+	for (i = 0; i < n && i < SHARDS_MAX; i++) {
 		sh = &srv->shards[i];
 		if ((sh->db = db_open_reader(srv->db_path, &err)) == NULL) {
 			log_error("%s", err);
@@ -364,6 +366,8 @@ server_start(struct server *srv, int n)
 			return -1;
 		}
 		db_set_hits(sh->db, srv->hits);
+		if (i == 0)
+			continue;	/* the main loop, set up already */
 		if ((sh->loop = loop_create()) == NULL) {
 			db_close(sh->db);
 			return -1;
@@ -664,10 +668,10 @@ server_free(struct server *srv)
 			s->pending = 0;
 		}
 		session_reap(sh);
-		if (i > 0) {
+		if (sh->db != srv->db)
 			db_close(sh->db);
+		if (i > 0)
 			loop_free(sh->loop);
-		}
 	}
 	free(srv->shards);
 	hits_free(srv->hits);

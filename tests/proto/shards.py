@@ -40,6 +40,26 @@ try:
         assert got[5][3]['staff'] == 'admin', got[5]
     print('pipelined login, write and reads in order on 6 sessions over 3 loops')
 
+    # A write answered on one loop is seen by the next read on any other,
+    # even while that loop keeps serving reads in between.
+    for i in range(30):
+        # Sessions j and j + 3 share a loop: busy keeps r's loop reading.
+        w, r, busy = conns[i % 6], conns[(i + 1) % 6], conns[(i + 4) % 6]
+        for j in range(5):
+            busy.send_record([0, 200 + j, 'member.search', [{'q': '分片'}]])
+        phone = '1370000%04d' % i
+        got = w.call('member.create', {'name': '跨环%d' % i, 'phone': phone}, 100 + i)
+        assert got[2] is None, got
+        seen = r.call('member.search', {'q': phone}, 150 + i)
+        assert [m['id'] for m in seen[3]['items']] == [got[3]['id']], (i, seen)
+        seen = r.call('member.get', {'id': got[3]['id']}, 180 + i)
+        assert seen[2] is None and seen[3]['phone'] == phone, seen
+        n = 0
+        while n < 5:
+            if busy.recv_record()[1] >= 200:
+                n += 1
+    print('a write answered on one loop is read at once on the others')
+
     # A logout pipelined before a read: the read is refused.
     c = conns[4]
     c.send_record([0, 10, 'session.logout', [{}]])
