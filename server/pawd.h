@@ -308,7 +308,7 @@ struct server {
 	size_t		 nlisten;
 	struct shard	*shards;
 	int		 nshards;
-	int		 next_shard;	/* for the next connection */
+	unsigned	 next_shard;	/* for the next connection */
 	_Atomic int	 nsessions;
 	_Atomic int	 nbusy;		/* of them, only answering "busy" */
 	int		 max_sessions;

@@ -381,6 +381,7 @@ server_start(struct server *srv, int n)
 		}
 		srv->nshards = i + 1;
 	}
+	log_info("%d event loops", srv->nshards);
 	return 0;
 }
 
@@ -506,7 +507,7 @@ server_adopt(struct server *srv, int fd, const char *peer, int flags)
 {
 	struct adopt	*a = xmalloc(sizeof *a);
 
-	a->sh = &srv->shards[srv->next_shard++ % srv->nshards];
+	a->sh = &srv->shards[srv->next_shard++ % (unsigned)srv->nshards];
 	a->fd = fd;
 	a->flags = flags;
 	snprintf(a->peer, sizeof a->peer, "%s", peer);
