@@ -5,7 +5,8 @@
 #   (a) throughput: 50 connections, each sends its next request as soon as
 #       the answer arrives;
 #   (b) latency: 5,000 requests/s paced over 50 connections.
-# Prints requests/s, p50/p99 per kind and pawd's peak memory.
+# Prints requests/s, p50/p99 per kind, the CPU time the hypervisor stole, how
+# late the machine itself wakes a sleeping thread, and pawd's peak memory.
 # BENCH_MEMBERS (default 1000000) and BENCH_SECONDS (default 15) scale it.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -72,6 +73,9 @@ echo
 echo "(b) latency: 5000 requests/s paced over 50 connections, ${secs} s"
 "$LOAD" "$PAW_HOME" 127.0.0.1:$port admin "$PAW_ADMIN_PASSWORD" "$dir/samples" 50 "$secs" 5000
 stolen
+# The floor under any latency figure here: how late the machine itself
+# wakes a sleeping thread, right after (b), with pawd idle.
+"$b/tests/bench-jitter" 3
 echo
 # VmHWM counts the database pages SQLite maps from the file (RssFile, shared
 # with the page cache); RssAnon is what pawd itself allocated.
