@@ -423,6 +423,7 @@ req_deliver(void *arg)
 {
 	struct req	*req = arg;
 	struct session	*s = req->s;
+	int		 counted = req->counted;
 
 	if (!(s->flags & SESSION_DEAD)) {
 		if (req->who_changed) {
@@ -433,11 +434,9 @@ req_deliver(void *arg)
 		chan_send(s->chan, (const uint8_t *)req->out.data,
 		    req->out.size);
 	}
-	if (!req->counted) {
-		req_free(req);
-		return;
-	}
 	req_free(req);
+	if (!counted)
+		return;
 	s->pending--;
 	session_release(s);
 	/* A shutdown waits for slow requests before closing their session. */
