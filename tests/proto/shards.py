@@ -60,6 +60,29 @@ try:
                 n += 1
     print('a write answered on one loop is read at once on the others')
 
+    # A client that piles up requests behind a slow one (a login, hashed off
+    # the loop) past 1,024 is not waiting for answers: it is cut, with the
+    # reason, and the other sessions go on.
+    flood = Conn(srv.port)
+    assert flood.handshake(srv.pub, kp)['status'] == 'ok'
+    batch = [[0, 1, 'session.login', [LOGIN]]] + \
+        [[0, 2 + i, 'system.ping', []] for i in range(1100)]
+    import msgpack, struct
+    plain = b''.join(struct.pack('>I', len(r)) + r for r in map(msgpack.packb, batch))
+    for k in range(0, len(plain), 60000):
+        flood.send_raw_plain(plain[k:k + 60000])
+    reason = None
+    try:
+        while True:
+            r = flood.recv_record()
+            if r[0] == 2 and r[1] == 'session.closing':
+                reason = r[2][0]['reason']
+    except EOFError:
+        pass
+    assert reason == 'too many requests in flight', reason
+    assert conns[2].call('system.ping', {}, 99)[3]['pong'] is True
+    print('a session piling up requests behind a slow one is cut')
+
     # A logout pipelined before a read: the read is refused.
     c = conns[4]
     c.send_record([0, 10, 'session.logout', [{}]])
