@@ -52,15 +52,13 @@ struct loop_post {
 	struct loop_post	*next;
 };
 
-/* On the loop: run what other threads posted, in the order they did. */
-static void
-loop_run_posted(int fd, int events, void *arg)
+void
+loop_run_posted(struct loop *l)
 {
-	struct loop		*l = arg;
 	struct loop_post	*p, *next;
 	uint64_t		 n;
 
-	if (read(fd, &n, sizeof n) == -1) {
+	if (read(l->post_fd, &n, sizeof n) == -1) {
 		/* EAGAIN: a batch already taken */
 	}
 	pthread_mutex_lock(&l->post_lock);
@@ -72,6 +70,12 @@ loop_run_posted(int fd, int events, void *arg)
 		p->cb(p->arg);
 		free(p);
 	}
+}
+
+static void
+loop_posted_ready(int fd, int events, void *arg)
+{
+	loop_run_posted(arg);
 }
 
 struct loop *
@@ -86,7 +90,7 @@ loop_create(void)
 	l->next_id = 1;
 	pthread_mutex_init(&l->post_lock, NULL);
 	if ((l->post_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
-	    loop_add_fd(l, l->post_fd, LOOP_READ, loop_run_posted, l) == -1) {
+	    loop_add_fd(l, l->post_fd, LOOP_READ, loop_posted_ready, l) == -1) {
 		if (l->post_fd != -1)
 			close(l->post_fd);
 		close(l->ep);

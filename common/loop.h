@@ -49,6 +49,8 @@ void		 loop_undefer(struct loop *, struct loop_defer *);
  * posted before.  What is still posted when the loop is freed never runs.
  */
 void		 loop_post(struct loop *, loop_hook_cb *, void *);
+/* On the loop's thread: run what is posted now (the loop does, each turn). */
+void		 loop_run_posted(struct loop *);
 /* Wait at most max_ms (-1: until something happens) and dispatch once. */
 void		 loop_once(struct loop *, int64_t max_ms);
 /* Run until loop_stop(). */

@@ -199,6 +199,8 @@ db_exec(struct db *db, const char *sql)
 int
 db_begin(struct db *db)
 {
+	/* Reads of this turn on the same connection (pawd --stdio) end first. */
+	db_read_end(db);
 	if (db_exec(db, "BEGIN IMMEDIATE") != 0)
 		return -1;
 	db->in_tx = 1;

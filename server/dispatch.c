@@ -425,15 +425,12 @@ req_deliver(void *arg)
 	struct session	*s = req->s;
 	int		 counted = req->counted;
 
-	if (!(s->flags & SESSION_DEAD)) {
-		if (req->who_changed) {
-			s->who = req->who;
-			chan_set_max_record(s->chan, s->who.staff[0] != '\0' ?
-			    CHAN_MAX_RECORD : PRELOGIN_MAX_RECORD);
-		}
-		chan_send(s->chan, (const uint8_t *)req->out.data,
-		    req->out.size);
+	if (req->who_changed && !(s->flags & SESSION_DEAD)) {
+		s->who = req->who;
+		chan_set_max_record(s->chan, s->who.staff[0] != '\0' ?
+		    CHAN_MAX_RECORD : PRELOGIN_MAX_RECORD);
 	}
+	session_send(s, req->out.data, req->out.size);
 	req_free(req);
 	if (!counted)
 		return;
@@ -468,10 +465,8 @@ req_reply(struct req *req)
 		kick_staff = req->kick_staff;
 		req->kick_staff = NULL;
 	}
-	if (req->remote)	/* from here on, req is the other loop's */
-		loop_post(req->s->shard->loop, req_deliver, req);
-	else
-		req_deliver(req);
+	/* From here on, a remote req is its session's loop's. */
+	shard_call(req->s->shard, !req->remote, req_deliver, req);
 	if (kick_device > 0)
 		server_kick_device(srv, kick_device, reason);
 	if (kick_staff != NULL)
@@ -479,16 +474,24 @@ req_reply(struct req *req)
 	free(kick_staff);
 }
 
-void
-rpc_continue(struct req *req, void (*fn)(struct req *))
+/* Run fn inside the method's transaction (if F_WRITE), then answer. */
+static void
+req_run(struct req *req, void (*fn)(struct req *))
 {
-	if (fn == NULL)
-		;	/* refused before the slow part: just answer */
-	else if ((req->m->flags & F_WRITE) && db_begin(req->db) != 0)
+	if ((req->m->flags & F_WRITE) && db_begin(req->db) != 0)
 		rpc_fail(req, ERR_INTERNAL, NULL, "database busy");
 	else
 		fn(req);
 	req_reply(req);
+}
+
+void
+rpc_continue(struct req *req, void (*fn)(struct req *))
+{
+	if (fn == NULL)
+		req_reply(req);	/* refused before the slow part: just answer */
+	else
+		req_run(req, fn);
 }
 
 static const struct method *
@@ -540,22 +543,17 @@ rpc_admit(struct req *req, const struct method *m)
 	return 0;
 }
 
-/* On the main loop: a request from another shard's session. */
+/* On the main loop, with the writer: every method that does not only read. */
 static void
 req_run_main(void *arg)
 {
 	struct req	*req = arg;
 
 	req->db = req->srv->db;
-	if (req->m->flags & F_ASYNC) {
+	if (req->m->flags & F_ASYNC)
 		req->m->fn(req);	/* answers later through rpc_continue() */
-		return;
-	}
-	if ((req->m->flags & F_WRITE) && db_begin(req->db) != 0)
-		rpc_fail(req, ERR_INTERNAL, NULL, "database busy");
 	else
-		req->m->fn(req);
-	req_reply(req);
+		req_run(req, req->m->fn);
 }
 
 /*
@@ -650,12 +648,11 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 	if (req->m->flags & F_READ) {
 		read_snapshot(s->shard);
 		req->m->fn(req);
-		if (req->db == req->srv->db)
-			db_read_end(req->db);	/* the writer's (--stdio) */
 		req_reply(req);
 		return;
 	}
-	if (s->shard->index != 0 || (req->m->flags & F_ASYNC)) {
+	req->remote = s->shard->index != 0;
+	if (req->remote || (req->m->flags & F_ASYNC)) {
 		/* Answered later: hold the session's next records till then. */
 		req->counted = 1;
 		s->pending++;
@@ -663,21 +660,5 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 		if (req_keep(req, data, len) != 0)
 			return;
 	}
-	if (s->shard->index != 0) {
-		req->remote = 1;
-		loop_post(req->srv->loop, req_run_main, req);
-		return;
-	}
-	req->db = req->srv->db;		/* on the main loop: the writer */
-	if (req->m->flags & F_ASYNC) {
-		req->m->fn(req);	/* answers later through rpc_continue() */
-		return;
-	}
-	if ((req->m->flags & F_WRITE) && db_begin(req->db) != 0) {
-		rpc_fail(req, ERR_INTERNAL, NULL, "database busy");
-		req_reply(req);
-		return;
-	}
-	req->m->fn(req);
-	req_reply(req);
+	shard_call(&req->srv->shards[0], !req->remote, req_run_main, req);
 }

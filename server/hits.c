@@ -1,6 +1,6 @@
 /*
- * The fields of search result lists (card, name, phone, branch, archived,
- * pet names) of every member, in memory, indexed by member id.
+ * The search result-list row of every member (id, card, name, masked phone,
+ * branch, archived, pet names), in memory, already packed, indexed by id.
  *
  * A search finds member ids in its index (grams, phone suffixes, cards);
  * reading each hit's row from the member table would cost a B-tree descent

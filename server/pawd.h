@@ -339,6 +339,11 @@ int		 server_listen(struct server *, const char *hostport);
 int		 server_serve_stdio(struct server *);
 void		 server_run(struct server *);
 void		 server_free(struct server *);
+/*
+ * Run fn(arg) on sh's loop: at once when the caller is on it (here), else
+ * posted, after what was posted before.
+ */
+void		 shard_call(struct shard *, int here, loop_hook_cb *, void *);
 /* From a shard: note the device's contact (the main loop writes it). */
 void		 server_device_seen(struct shard *, int64_t device);
 /* Cut every live session of a device (after revocation); main loop. */

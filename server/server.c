@@ -201,9 +201,9 @@ server_shutdown(struct server *srv)
 		return;
 	log_info("shutting down: %d sessions", srv->nsessions);
 	srv->shutting_down = 1;
-	shard_shutdown(&srv->shards[0]);
-	for (i = 1; i < srv->nshards; i++)
-		loop_post(srv->shards[i].loop, shard_shutdown, &srv->shards[i]);
+	for (i = 0; i < srv->nshards; i++)
+		shard_call(&srv->shards[i], i == 0, shard_shutdown,
+		    &srv->shards[i]);
 }
 
 static void
@@ -477,6 +477,15 @@ server_starved(struct server *srv, int fd)
 	return c != -1 ? 0 : -1;
 }
 
+void
+shard_call(struct shard *sh, int here, loop_hook_cb *fn, void *arg)
+{
+	if (here)
+		fn(arg);
+	else
+		loop_post(sh->loop, fn, arg);
+}
+
 /* A connection on its way to a shard. */
 struct adopt {
 	struct shard	*sh;
@@ -514,10 +523,7 @@ server_adopt(struct server *srv, int fd, const char *peer, int flags)
 	srv->nsessions++;
 	if (flags & SESSION_BUSY)
 		srv->nbusy++;
-	if (a->sh->index == 0)
-		shard_adopt(a);
-	else
-		loop_post(a->sh->loop, shard_adopt, a);
+	shard_call(a->sh, a->sh->index == 0, shard_adopt, a);
 }
 
 static void
@@ -730,10 +736,7 @@ server_kick(struct server *srv, int64_t device, const char *staff,
 		if (staff != NULL)
 			snprintf(k->staff, sizeof k->staff, "%s", staff);
 		k->reason = reason;
-		if (i == 0)
-			shard_kick(k);
-		else
-			loop_post(k->sh->loop, shard_kick, k);
+		shard_call(k->sh, i == 0, shard_kick, k);
 	}
 }
 
@@ -771,8 +774,5 @@ server_device_seen(struct shard *from, int64_t device)
 
 	e->srv = from->srv;
 	e->device = device;
-	if (from->index == 0)
-		server_seen(e);
-	else
-		loop_post(from->srv->loop, server_seen, e);
+	shard_call(&from->srv->shards[0], from->index == 0, server_seen, e);
 }

@@ -1,11 +1,9 @@
 /*
  * A small thread pool for work that must not stall the event loop: Argon2id
- * password hashing takes tens of milliseconds.  Finished jobs are handed back
- * through a pipe, and their completion callbacks run on the loop, so domain
- * code and SQLite stay single-threaded.
+ * password hashing takes tens of milliseconds.  A finished job is posted back
+ * to the loop (loop_post), and its completion callback runs there, so domain
+ * code and the database stay on the loop.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -15,13 +13,6 @@
 #include "pawd.h"
 #include "xmalloc.h"
 
-struct job {
-	worker_fn	*fn;
-	worker_done	*done;
-	void		*arg;
-	struct job	*next;
-};
-
 struct worker {
 	struct loop	*loop;
 	pthread_t	*threads;
@@ -29,19 +20,35 @@ struct worker {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;
 	struct job	*queue, *tail;
-	struct job	*finished;
-	int		 busy;
+	int		 busy;		/* submitted, completion not yet run */
 	int		 stop;
 	int		 nice;
-	int		 pipe[2];
 };
+
+struct job {
+	struct worker	*w;
+	worker_fn	*fn;
+	worker_done	*done;
+	void		*arg;
+	struct job	*next;
+};
+
+/* On the loop: the job's completion. */
+static void
+worker_done_job(void *arg)
+{
+	struct job	*j = arg;
+
+	j->w->busy--;
+	j->done(j->arg);
+	free(j);
+}
 
 static void *
 worker_thread(void *arg)
 {
 	struct worker	*w = arg;
 	struct job	*j;
-	char		 c = 1;
 
 	/*
 	 * On a 2-core till server the hashing threads would otherwise compete
@@ -61,38 +68,11 @@ worker_thread(void *arg)
 			w->tail = NULL;
 		pthread_mutex_unlock(&w->lock);
 		j->fn(j->arg);
+		loop_post(w->loop, worker_done_job, j);
 		pthread_mutex_lock(&w->lock);
-		j->next = w->finished;
-		w->finished = j;
-		/* The loop takes the whole list: wake it once per batch. */
-		while (j->next == NULL && write(w->pipe[1], &c, 1) == -1 &&
-		    errno == EINTR)
-			;
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
-}
-
-/* Run completion callbacks on the loop. */
-static void
-worker_drain(int fd, int events, void *arg)
-{
-	struct worker	*w = arg;
-	struct job	*j, *next;
-	char		 buf[256];
-
-	while (read(fd, buf, sizeof buf) > 0)
-		;
-	pthread_mutex_lock(&w->lock);
-	j = w->finished;
-	w->finished = NULL;
-	pthread_mutex_unlock(&w->lock);
-	for (; j != NULL; j = next) {
-		next = j->next;
-		w->busy--;
-		j->done(j->arg);
-		free(j);
-	}
 }
 
 struct worker *
@@ -105,11 +85,6 @@ worker_create(struct loop *loop, int nthreads, int nice)
 	w->nice = nice;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
-	if (pipe2(w->pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
-		free(w);
-		return NULL;
-	}
-	loop_add_fd(loop, w->pipe[0], LOOP_READ, worker_drain, w);
 	w->threads = xcalloc((size_t)nthreads, sizeof *w->threads);
 	for (i = 0; i < nthreads; i++) {
 		if (pthread_create(&w->threads[i], NULL, worker_thread, w) != 0)
@@ -119,6 +94,7 @@ worker_create(struct loop *loop, int nthreads, int nice)
 	return w;
 }
 
+/* Finish the queued jobs and run their completions (on the loop). */
 void
 worker_free(struct worker *w)
 {
@@ -132,10 +108,7 @@ worker_free(struct worker *w)
 	pthread_mutex_unlock(&w->lock);
 	for (i = 0; i < w->nthreads; i++)
 		pthread_join(w->threads[i], NULL);
-	worker_drain(w->pipe[0], 0, w);
-	loop_del_fd(w->loop, w->pipe[0]);
-	close(w->pipe[0]);
-	close(w->pipe[1]);
+	loop_run_posted(w->loop);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);
 	free(w->threads);
@@ -147,6 +120,7 @@ worker_submit(struct worker *w, worker_fn *fn, worker_done *done, void *arg)
 {
 	struct job	*j = xcalloc(1, sizeof *j);
 
+	j->w = w;
 	j->fn = fn;
 	j->done = done;
 	j->arg = arg;
