@@ -38,8 +38,8 @@ else
 B	= build/rel
 endif
 
-COMMON	= xmalloc log buf clock loop utf8 noise chan rpc mpjson enroll hex
-SERVER	= pawd server session dispatch error db migrate audit worker staff branch \
+COMMON	= xmalloc log buf clock loop utf8 match noise chan rpc mpjson enroll hex
+SERVER	= pawd server session dispatch contract role error db migrate audit idem worker staff branch \
 	  device member hits pet rpc-system rpc-session rpc-staff rpc-branch \
 	  rpc-device rpc-member rpc-pet
 CLIENT	= paw client call enrollc ui ui-widgets ui-login ui-home ui-member \
@@ -48,7 +48,7 @@ CLIENT	= paw client call enrollc ui ui-widgets ui-login ui-home ui-member \
 COMMON_O = $(COMMON:%=$(B)/common/%.o)
 SERVER_O = $(SERVER:%=$(B)/server/%.o)
 CLIENT_O = $(CLIENT:%=$(B)/client/%.o)
-UNITS	= test-noise test-common
+UNITS	= test-noise test-common test-contract
 UNIT_BIN = $(UNITS:%=$(B)/tests/%)
 BIN	= bin
 
@@ -89,6 +89,12 @@ $(B)/%.o: %.c
 	$(Q)$(CC) $(CFLAGS) -Iserver -Iclient -c -o $@ $<
 
 $(B)/tests/test-%: $(B)/tests/unit/test-%.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The contract's decoder alone, with the server objects it needs.
+$(B)/tests/test-contract: $(B)/tests/unit/test-contract.o \
+	  $(B)/server/contract.o $(B)/server/error.o $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -57,23 +57,22 @@ static const struct choice gender_choices[] = {
 };
 
 static const struct field_def member_fields[] = {
-	{ "name", N_("Name"), FT_TEXT, 1, NULL, NULL, 40, 0, NULL },
-	{ "phone", N_("Mobile phone"), FT_PHONE, 1, NULL, NULL, 16, 0, NULL },
+	{ "name", N_("Name"), FT_TEXT, 1, NULL, NULL, 0, 0, NULL },
+	{ "phone", N_("Mobile phone"), FT_PHONE, 1, NULL, NULL, 0, 0, NULL },
 	{ "card_no", N_("Card number"), FT_TEXT, 0, NULL,
-	    N_("blank = automatic"), 32, 0, NULL },
+	    N_("blank = automatic"), 0, 0, NULL },
 	{ "gender", N_("Gender"), FT_CHOICE, 0, gender_choices, NULL, 0, 0,
 	    NULL },
-	{ "birthday", N_("Birthday"), FT_DATE, 0, NULL, N_("YYYY-MM-DD"), 10, 0,
-	    NULL },
-	{ "address", N_("Address"), FT_TEXT, 0, NULL, NULL, 120, 0, NULL },
-	{ "branch", N_("Home branch"), FT_TEXT, 0, NULL, NULL, 16, 0, NULL },
+	{ "birthday", N_("Birthday"), FT_DATE, 0, NULL, N_("YYYY-MM-DD"), 0, 0, NULL },
+	{ "address", N_("Address"), FT_TEXT, 0, NULL, NULL, 0, 0, NULL },
+	{ "branch", N_("Home branch"), FT_TEXT, 0, NULL, NULL, 0, 0, NULL },
 	{ "consent", N_("Marketing consent"), FT_BOOL, 0, NULL,
 	    N_("messages about offers"), 0, 0, NULL },
 	{ "tags", N_("Tags"), FT_LIST, 0, NULL, N_("separated by commas"), 200,
 	    0, NULL },
-	{ "note", N_("Note"), FT_TEXT, 0, NULL, NULL, 200, 0, NULL },
+	{ "note", N_("Note"), FT_TEXT, 0, NULL, NULL, 0, 0, NULL },
 	{ "referral_code", N_("Referred by"), FT_TEXT, 0, NULL,
-	    N_("referrer's code"), 32, 0, NULL },
+	    N_("referrer's code"), 0, 0, NULL },
 };
 #define MEMBER_NFIELDS	((int)(sizeof member_fields / sizeof member_fields[0]))
 
@@ -85,7 +84,7 @@ static const struct choice kind_choices[] = {
 
 static const struct field_def feedback_fields[] = {
 	{ "kind", N_("Kind"), FT_CHOICE, 1, kind_choices, NULL, 0, 0, NULL },
-	{ "text", N_("What was said"), FT_TEXT, 1, NULL, NULL, 500, 0, NULL },
+	{ "text", N_("What was said"), FT_TEXT, 1, NULL, NULL, 0, 0, NULL },
 };
 
 static const struct column pet_cols[] = {

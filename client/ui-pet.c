@@ -29,27 +29,25 @@ static const struct choice sex_choices[] = {
 };
 
 static const struct field_def pet_fields[] = {
-	{ "name", N_("Pet name"), FT_TEXT, 1, NULL, NULL, 30, 0, NULL },
+	{ "name", N_("Pet name"), FT_TEXT, 1, NULL, NULL, 0, 0, NULL },
 	{ "species", N_("Species"), FT_CHOICE, 1, species_choices,
 	    N_("Left/Right to choose"), 0, 0, NULL },
-	{ "breed", N_("Breed"), FT_TEXT, 0, NULL, NULL, 60, 0, NULL },
+	{ "breed", N_("Breed"), FT_TEXT, 0, NULL, NULL, 0, 0, NULL },
 	{ "sex", N_("Sex"), FT_CHOICE, 0, sex_choices, NULL, 0, 0, NULL },
 	{ "neutered", N_("Neutered"), FT_BOOL, 0, NULL, NULL, 0, 0, NULL },
-	{ "birth_date", N_("Birth date"), FT_DATE, 0, NULL, N_("YYYY-MM-DD"),
-	    10, 0, NULL },
-	{ "colour", N_("Colour"), FT_TEXT, 0, NULL, NULL, 40, 0, NULL },
+	{ "birth_date", N_("Birth date"), FT_DATE, 0, NULL, N_("YYYY-MM-DD"), 0, 0, NULL },
+	{ "colour", N_("Colour"), FT_TEXT, 0, NULL, NULL, 0, 0, NULL },
 	{ "weight_g", N_("Weight (grams)"), FT_NUMBER, 0, NULL,
-	    N_("e.g. 4500 for 4.5 kg"), 200000, 0,
+	    N_("e.g. 4500 for 4.5 kg"), 0, 0,
 	    N_("Must be at most 200 kg (200000 g)") },
-	{ "microchip", N_("Microchip"), FT_TEXT, 0, NULL, NULL, 32, 0, NULL },
+	{ "microchip", N_("Microchip"), FT_TEXT, 0, NULL, NULL, 0, 0, NULL },
 	{ "adopted", N_("Adopted here"), FT_BOOL, 0, NULL, NULL, 0, 0, NULL },
 	{ "adoption_date", N_("Adoption date"), FT_DATE, 0, NULL,
-	    N_("YYYY-MM-DD"), 10, 0, NULL },
-	{ "adoption_source", N_("Adopted from"), FT_TEXT, 0, NULL, NULL, 80, 0,
-	    NULL },
+	    N_("YYYY-MM-DD"), 0, 0, NULL },
+	{ "adoption_source", N_("Adopted from"), FT_TEXT, 0, NULL, NULL, 0, 0, NULL },
 	{ "health", N_("Health"), FT_TEXT, 0, NULL,
-	    N_("e.g. healthy, allergic"), 120, 0, NULL },
-	{ "note", N_("Note"), FT_TEXT, 0, NULL, NULL, 200, 0, NULL },
+	    N_("e.g. healthy, allergic"), 0, 0, NULL },
+	{ "note", N_("Note"), FT_TEXT, 0, NULL, NULL, 0, 0, NULL },
 };
 #define PET_NFIELDS	((int)(sizeof pet_fields / sizeof pet_fields[0]))
 

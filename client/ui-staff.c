@@ -29,13 +29,12 @@ static const struct choice role_choices[] = {
 };
 
 static const struct field_def staff_fields[] = {
-	{ "id", N_("Staff id"), FT_TEXT, 1, NULL, N_("used to log in"), 32, 0,
-	    NULL },
-	{ "name", N_("Name"), FT_TEXT, 1, NULL, NULL, 40, 0, NULL },
+	{ "id", N_("Staff id"), FT_TEXT, 1, NULL, N_("used to log in"), 0, 0, NULL },
+	{ "name", N_("Name"), FT_TEXT, 1, NULL, NULL, 0, 0, NULL },
 	{ "role", N_("Role"), FT_CHOICE, 1, role_choices, NULL, 0, 0, NULL },
-	{ "branch", N_("Branch"), FT_TEXT, 0, NULL, NULL, 16, 0, NULL },
+	{ "branch", N_("Branch"), FT_TEXT, 0, NULL, NULL, 0, 0, NULL },
 	{ "password", N_("Password"), FT_PASSWORD, 1, NULL,
-	    N_("8+ chars or 6-digit PIN"), 128, 0, NULL },
+	    N_("8+ chars or 6-digit PIN"), 0, 0, NULL },
 };
 
 static const struct column staff_cols[] = {

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "match.h"
 #include "ui.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -187,6 +189,7 @@ valid_phone(const char *s)
 	    buf[1] <= '9';
 }
 
+/* A real calendar day written YYYY-MM-DD, of any year: the range is apart. */
 int
 valid_date(const char *s)
 {
@@ -195,11 +198,10 @@ valid_date(const char *s)
 	int	y, m, d, n = 0;
 
 	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-	    n != 10 || s[4] != '-' || s[7] != '-' || !isdigit((unsigned char)s[5]) ||
-	    !isdigit((unsigned char)s[8]))
+	    n != 10 || s[4] != '-' || s[7] != '-' || !isdigit((unsigned char)s[0]) ||
+	    !isdigit((unsigned char)s[5]) || !isdigit((unsigned char)s[8]))
 		return 0;
-	if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 ||
-	    d > mdays[m - 1])
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
 		return 0;
 	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
 		return 0;
@@ -358,22 +360,112 @@ form_value(struct form *f, const char *name)
  * said with the field's own words when it has them ("at most 200 kg").
  */
 static const char *
-number_check(const struct field_def *d, const char *v, char *buf, size_t len)
+number_check(const struct field *fl, const char *v, char *buf, size_t len)
 {
-	long	n, max = d->max > 0 ? d->max : 999999999;
+	const struct field_def *d = fl->def;
+	long	n, max = d->max > 0 ? d->max : 999999999, min = d->min;
+
+	if (fl->lim.set) {
+		min = fl->lim.min;
+		max = fl->lim.max;
+	}
 
 	if (!all_digits(v))
 		return _("Whole number only");
 	n = strlen(v) > 9 ? LONG_MAX : atol(v);
-	if (n >= d->min && n <= max)
+	if (n >= min && n <= max)
 		return NULL;
 	if (d->range != NULL)
 		return _(d->range);
 	if (n > max)
 		snprintf(buf, len, _("Must be at most %ld"), max);
 	else
-		snprintf(buf, len, _("Must be at least %d"), d->min);
+		snprintf(buf, len, _("Must be at least %ld"), min);
 	return buf;
+}
+
+/* A date, within the server's range (clock.h's until it is known). */
+static const char *
+date_check(const struct field *fl, const char *v, char *buf, size_t len)
+{
+	char	dmin[11], dmax[11];
+
+	if (!valid_date(v))
+		return _("Invalid date (YYYY-MM-DD)");
+	snprintf(dmin, sizeof dmin, "%04d-01-01", CLOCK_YEAR_MIN);
+	snprintf(dmax, sizeof dmax, "%04d-12-31", CLOCK_YEAR_MAX);
+	if (fl->lim.dmin[0] != '\0') {
+		memcpy(dmin, fl->lim.dmin, sizeof dmin);
+		memcpy(dmax, fl->lim.dmax, sizeof dmax);
+	}
+	if (strcmp(v, dmin) >= 0 && strcmp(v, dmax) <= 0)
+		return NULL;
+	snprintf(buf, len, _("Must be from %s to %s"), dmin, dmax);
+	return buf;
+}
+
+/* Longer than the server's limit (or the form's own, for local fields). */
+static int
+text_too_long(const struct field *fl, const char *v)
+{
+	long	max = fl->lim.set ? fl->lim.max : fl->def->max;
+	size_t	start, len;
+	char	t[TEXT_MAX];
+
+	if (max <= 0)
+		return 0;
+	/* The server counts what is left once blanks at the ends go. */
+	len = utf8_trim(v, &start);
+	snprintf(t, sizeof t, "%.*s", (int)len, v + start);
+	return (long)utf8_count(t) > max;
+}
+
+/* One field's limits from its declaration ({type, min, max, pattern ...}). */
+static void
+field_limits(struct field *fl, json_t *p)
+{
+	struct field_limits	*l = &fl->lim;
+	const char		*type = json_string_value(json_object_get(p,
+				    "type"));
+	json_t			*min = json_object_get(p, "min");
+	json_t			*max = json_object_get(p, "max");
+
+	memset(l, 0, sizeof *l);
+	if (type == NULL)
+		return;
+	if (strcmp(type, "date") == 0 && json_is_string(min) &&
+	    json_is_string(max)) {
+		snprintf(l->dmin, sizeof l->dmin, "%s", json_string_value(min));
+		snprintf(l->dmax, sizeof l->dmax, "%s", json_string_value(max));
+		return;
+	}
+	if (!json_is_integer(max))
+		return;
+	l->set = 1;
+	l->min = json_is_integer(min) ? (long)json_integer_value(min) : 0;
+	l->max = (long)json_integer_value(max);
+	snprintf(l->pattern, sizeof l->pattern, "%s",
+	    json_string_value(json_object_get(p, "pattern")) ?
+	    json_string_value(json_object_get(p, "pattern")) : "");
+	snprintf(l->ignore, sizeof l->ignore, "%s",
+	    json_string_value(json_object_get(p, "ignore")) ?
+	    json_string_value(json_object_get(p, "ignore")) : "");
+}
+
+void
+form_limits(struct form *f, json_t *method)
+{
+	json_t		*p;
+	size_t		 i;
+	struct field	*fl;
+
+	json_array_foreach(json_object_get(method, "params"), i, p) {
+		const char	*name = json_string_value(json_object_get(p,
+				    "name"));
+
+		if (name != NULL && (fl = form_field(f, name)) != NULL)
+			field_limits(fl, p);
+	}
 }
 
 /* Check one field; its error text (maybe in buf), or NULL. */
@@ -387,16 +479,24 @@ field_check(struct field *fl, char *buf, size_t len)
 		return NULL;
 	if (*v == '\0')
 		return d->required ? _("Required") : NULL;
-	if (d->max > 0 && d->type != FT_NUMBER && (int)utf8_count(v) > d->max)
-		return _("Too long");
+	if (d->type != FT_NUMBER && text_too_long(fl, v)) {
+		snprintf(buf, len, _("At most %ld characters"),
+		    fl->lim.set ? fl->lim.max : (long)d->max);
+		return buf;
+	}
 	switch (d->type) {
 	case FT_PHONE:
-		return valid_phone(v) ? NULL : _("Invalid phone number");
+		return (fl->lim.pattern[0] != '\0' ? match_pattern(
+		    fl->lim.pattern, fl->lim.ignore, v) : valid_phone(v)) ?
+		    NULL : _("Invalid phone number");
 	case FT_DATE:
-		return valid_date(v) ? NULL : _("Invalid date (YYYY-MM-DD)");
+		return date_check(fl, v, buf, len);
 	case FT_NUMBER:
-		return number_check(d, v, buf, len);
+		return number_check(fl, v, buf, len);
 	default:
+		if (fl->lim.pattern[0] != '\0' &&
+		    !match_pattern(fl->lim.pattern, fl->lim.ignore, v))
+			return _("Not in the expected form");
 		return NULL;
 	}
 }
@@ -855,6 +955,7 @@ form_screen_push(struct ui *ui, struct form *f, const char *method,
 	struct screen	*s = ui_screen_create(ui, &form_screen_ops, MAP_FORM, f);
 
 	f->method = method;
+	form_limits(f, json_object_get(ui->decls, method));
 	f->params = params;
 	f->done = done;
 	f->arg = arg;

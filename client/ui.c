@@ -474,9 +474,14 @@ methods_done(json_t *res, const struct client_err *err, void *arg)
 	if (res == NULL)
 		return;
 	json_array_clear(ui->methods);
+	json_object_clear(ui->decls);
 	json_array_foreach(json_object_get(res, "methods"), i, m) {
-		if (json_is_string(json_object_get(m, "name")))
-			json_array_append(ui->methods, json_object_get(m, "name"));
+		json_t	*name = json_object_get(m, "name");
+
+		if (!json_is_string(name))
+			continue;
+		json_array_append(ui->methods, name);
+		json_object_set(ui->decls, json_string_value(name), m);
 	}
 }
 
@@ -1012,6 +1017,7 @@ ui_main(struct paw_conf *conf, const char *user)
 	ui.loop = loop_create();
 	ui.client = client_create(ui.loop, conf);
 	ui.methods = json_array();
+	ui.decls = json_object();
 	client_on_state(ui.client, ui_state_changed, &ui);
 	ui_curses_start(&ui);
 	loop_add_fd(ui.loop, STDIN_FILENO, LOOP_READ, ui_stdin, &ui);
@@ -1033,6 +1039,7 @@ ui_main(struct paw_conf *conf, const char *user)
 	loop_del_fd(ui.loop, STDIN_FILENO);
 	loop_free(ui.loop);
 	json_decref(ui.methods);
+	json_decref(ui.decls);
 	if (ui.trace != NULL)
 		fclose(ui.trace);
 	return 0;

@@ -136,6 +136,7 @@ struct ui {
 	char			 branch[32];	/* the staff member's branch */
 	char			 device_branch[32];
 	json_t			*methods;	/* names the server offers */
+	json_t			*decls;		/* name: its system.methods entry */
 	struct screen		*top;
 	int			 dirty;
 	int			 quit;
@@ -203,7 +204,7 @@ int	 jbool(json_t *, const char *key);
 void	 ui_date(long long epoch, char *, size_t);
 
 /* ---- ui-widgets.c ---- */
-#define TEXT_MAX	512
+#define TEXT_MAX	2048	/* bytes: 500 Chinese characters fit */
 struct ui_text {
 	char	buf[TEXT_MAX];
 	size_t	len;
@@ -242,8 +243,20 @@ struct field_def {
 	int			 min;	/* FT_NUMBER: the least value */
 	const char		*range;	/* N_(), FT_NUMBER out of [min, max] */
 };
+/*
+ * What the server declares of a field (system.methods): its limits are the
+ * server's, so a form refuses exactly what the server would.
+ */
+struct field_limits {
+	int	set;
+	long	min, max;		/* characters, or a number's range */
+	char	pattern[160];		/* ERE, "" for none */
+	char	ignore[8];		/* dropped before the pattern */
+	char	dmin[11], dmax[11];	/* a date's range */
+};
 struct field {
 	const struct field_def	*def;
+	struct field_limits	 lim;
 	struct ui_text		 text;
 	int			 choice;	/* FT_CHOICE index, FT_BOOL 0/1 */
 	char			 orig[TEXT_MAX]; /* value as loaded */
@@ -274,6 +287,8 @@ struct form	*form_create(const char *title, const struct field_def *, int n);
 void		 form_free(struct form *);
 struct field	*form_field(struct form *, const char *name);
 void		 form_set(struct form *, const char *name, const char *value);
+/* Take the limits of the fields from a method's system.methods entry. */
+void		 form_limits(struct form *, json_t *method);
 /* Fill the fields from a JSON map and remember the values as loaded. */
 void		 form_load(struct form *, json_t *);
 /* A field's value as text (choices: the wire value, bools "1"/"0"). */

@@ -14,6 +14,9 @@ int64_t	clock_us(void);
  * YYYY-MM-DD into out (at least 11 bytes).
  */
 void	clock_today(char *out);
+/* The years a date may have: birthdays of the old, plans that run long. */
+#define CLOCK_YEAR_MIN	1900
+#define CLOCK_YEAR_MAX	2200
 /* 1 if s is a valid YYYY-MM-DD calendar date. */
 int	clock_date_valid(const char *s);
 

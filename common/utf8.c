@@ -190,3 +190,35 @@ utf8_prev(const char *s, size_t len)
 	}
 	return n;
 }
+
+/* Length of the blank (space, tab, U+3000) at s, or 0; never past a NUL. */
+static size_t
+blank_at(const char *s)
+{
+	if (*s == ' ' || *s == '\t')
+		return 1;
+	if (s[0] == '\xe3' && s[1] == '\x80' && s[2] == '\x80')
+		return 3;
+	return 0;
+}
+
+size_t
+utf8_trim(const char *s, size_t *start)
+{
+	size_t	 len, k;
+	const char *p = s;
+
+	while ((k = blank_at(p)) > 0)
+		p += k;
+	*start = (size_t)(p - s);
+	len = strlen(p);
+	for (;;) {
+		if (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		else if (len >= 3 && memcmp(p + len - 3, "\xe3\x80\x80", 3) == 0)
+			len -= 3;
+		else
+			break;
+	}
+	return len;
+}

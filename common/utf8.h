@@ -34,6 +34,11 @@ size_t	utf8_chop_ellipsis(const char *, int cols, int ellw, int *cut);
 size_t	utf8_wrap(const char *, int cols, const char **next);
 /* Number of characters. */
 size_t	utf8_count(const char *);
+/*
+ * Trim blanks (space, tab, the ideographic space U+3000) at both ends of s:
+ * the trimmed text is the returned number of bytes from s + *start.
+ */
+size_t	utf8_trim(const char *, size_t *start);
 /* Byte length of the character that ends at s[len] (for backspace). */
 size_t	utf8_prev(const char *, size_t len);
 

@@ -14,6 +14,7 @@
  * Until then the session's later records wait (session_release), so a read
  * sent after a write in the same pipelined batch sees it.
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -32,79 +33,48 @@
 #include "xmalloc.h"
 
 const struct method methods[] = {
-#define M(h, nm, r, f, p) { .name = nm, .fn = rpc_##h, .roles = r, \
-	.flags = f, .params = p },
+#define M(h, nm, r, f) { .name = nm, .fn = rpc_##h, .roles = r, \
+	.flags = f, .params = &rpc_##h##_params },
 #include "methods.def"
 #undef M
 };
 const size_t nmethods = sizeof methods / sizeof methods[0];
 
-#define PARAM_MAX	32
-#define STR_MAX		4096
+/*
+ * The parameters the gatekeeper reads itself: request_id on every write
+ * after login (required where money moves), approver and approver_password where a
+ * manager must approve.
+ */
+#define GATE_RID(fl) { .name = "request_id", .type = PT_HEX, .flags = fl, \
+	.min = 32, .max = 32, .off = offsetof(struct gate_p, request_id) }
+#define GATE_APPROVER \
+	P_STR("approver", struct gate_p, approver, 0, 1, ID_MAX - 1), \
+	P_STR("approver_password", struct gate_p, approver_password, \
+	    P_RAW | P_SECRET, 1, 128)
+static const struct params gate_none = { sizeof(struct gate_p),
+    (const struct param[]){ { .name = NULL } } };
+static const struct params gate_write = { sizeof(struct gate_p),
+    (const struct param[]){ GATE_RID(0), { .name = NULL } } };
+static const struct params gate_money = { sizeof(struct gate_p),
+    (const struct param[]){ GATE_RID(P_REQ), { .name = NULL } } };
+static const struct params gate_write_approve = { sizeof(struct gate_p),
+    (const struct param[]){ GATE_RID(0), GATE_APPROVER, { .name = NULL } } };
+static const struct params gate_money_approve = { sizeof(struct gate_p),
+    (const struct param[]){ GATE_RID(P_REQ), GATE_APPROVER,
+    { .name = NULL } } };
 
-static struct param_spec	 specs[sizeof methods / sizeof methods[0]][PARAM_MAX];
-static int			 nspecs[sizeof methods / sizeof methods[0]];
-static pthread_once_t		 specs_once = PTHREAD_ONCE_INIT;
-
-static const char *role_names[] = {
-	"clerk", "manager", "hq_admin", "support"
-};
-
-const char *
-role_name(int role)
+const struct params *
+method_gate_params(const struct method *m)
 {
-	int	i;
-
-	for (i = 0; i < 4; i++) {
-		if (role == (1 << i))
-			return role_names[i];
-	}
-	return "";
-}
-
-int
-role_parse(const char *s)
-{
-	int	i;
-
-	for (i = 0; s != NULL && i < 4; i++) {
-		if (strcmp(s, role_names[i]) == 0)
-			return 1 << i;
-	}
-	return 0;
-}
-
-/* Parse the parameter lists of methods.def once. */
-static void
-specs_init(void)
-{
-	size_t	 i;
-	char	*copy, *tok, *save, *colon;
-
-	for (i = 0; i < nmethods; i++) {
-		copy = xstrdup(methods[i].params);
-		for (tok = strtok_r(copy, " ", &save); tok != NULL &&
-		    nspecs[i] < PARAM_MAX; tok = strtok_r(NULL, " ", &save)) {
-			struct param_spec	*p = &specs[i][nspecs[i]++];
-
-			if ((p->required = (*tok == '+')))
-				tok++;
-			if ((colon = strchr(tok, ':')) != NULL)
-				*colon++ = '\0';
-			snprintf(p->name, sizeof p->name, "%s", tok);
-			snprintf(p->type, sizeof p->type, "%s",
-			    colon ? colon : "str");
-		}
-		free(copy);
-	}
-}
-
-int
-method_params(size_t mi, const struct param_spec **out)
-{
-	pthread_once(&specs_once, specs_init);
-	*out = specs[mi];
-	return nspecs[mi];
+	if (m->flags & F_MONEY)
+		return m->flags & F_APPROVE ? &gate_money_approve : &gate_money;
+	/*
+	 * Not before login (a stored login answer would hold its token), nor
+	 * where the caller's session changes (a replayed logout would not).
+	 */
+	if ((m->flags & F_WRITE) && !(m->flags & (F_PUBLIC | F_SESSION)))
+		return m->flags & F_APPROVE ? &gate_write_approve : &gate_write;
+	return &gate_none;
 }
 
 int
@@ -129,135 +99,21 @@ rpc_fail_perr(struct req *req, const struct perr *e)
 	req->err = *e;
 }
 
-/* Check one value against its declared type. */
+/* Decode the params against the method's declaration: req->in. */
 static int
-param_type_ok(const struct param_spec *p, const msgpack_object *v)
+rpc_check_params(struct req *req)
 {
-	if (v->type == MSGPACK_OBJECT_NIL)
-		return !p->required;
-	if (strcmp(p->type, "str") == 0 || strcmp(p->type, "date") == 0)
-		return v->type == MSGPACK_OBJECT_STR &&
-		    v->via.str.size <= STR_MAX &&
-		    utf8_valid(v->via.str.ptr, v->via.str.size);
-	if (strcmp(p->type, "int") == 0)
-		return v->type == MSGPACK_OBJECT_POSITIVE_INTEGER ||
-		    v->type == MSGPACK_OBJECT_NEGATIVE_INTEGER;
-	if (strcmp(p->type, "bool") == 0)
-		return v->type == MSGPACK_OBJECT_BOOLEAN;
-	if (strcmp(p->type, "list") == 0)
-		return v->type == MSGPACK_OBJECT_ARRAY;
-	if (strcmp(p->type, "map") == 0)
-		return v->type == MSGPACK_OBJECT_MAP;
-	return 1;
-}
+	const struct method	*m = req->m;
 
-/* Validate params against the table: names known, types right, required present. */
-static int
-rpc_check_params(struct req *req, size_t mi)
-{
-	const msgpack_object	*map = req->params;
-	uint32_t		 i;
-	int			 j, found;
-
-	for (i = 0; map != NULL && i < map->via.map.size; i++) {
-		const msgpack_object	*k = &map->via.map.ptr[i].key;
-
-		if (k->type != MSGPACK_OBJECT_STR)
-			return rpc_fail(req, ERR_BAD_REQUEST, NULL,
-			    "parameter names must be strings");
-		found = 0;
-		for (j = 0; j < nspecs[mi]; j++) {
-			if (mp_str_eq(k, specs[mi][j].name)) {
-				found = 1;
-				if (!param_type_ok(&specs[mi][j],
-				    &map->via.map.ptr[i].val))
-					return rpc_fail(req, ERR_BAD_REQUEST,
-					    specs[mi][j].name,
-					    "%s must be of type %s",
-					    specs[mi][j].name, specs[mi][j].type);
-				if (strcmp(specs[mi][j].type, "date") == 0 &&
-				    map->via.map.ptr[i].val.type ==
-				    MSGPACK_OBJECT_STR) {
-					char	*d = mp_strdup(&map->via.map.ptr[i].val);
-					int	 ok = *d == '\0' || clock_date_valid(d);
-
-					free(d);
-					if (!ok)
-						return rpc_fail(req, ERR_INVALID,
-						    specs[mi][j].name,
-						    "%s must be a date YYYY-MM-DD",
-						    specs[mi][j].name);
-				}
-				break;
-			}
-		}
-		if (!found && !mp_str_eq(k, "request_id")) {
-			char	*name = mp_strdup(k);
-
-			rpc_fail(req, ERR_BAD_REQUEST, NULL,
-			    "unknown parameter %.60s", name);
-			free(name);
-			return -1;
-		}
-	}
-	for (j = 0; j < nspecs[mi]; j++) {
-		const msgpack_object	*v = mp_get(map, specs[mi][j].name);
-
-		if (specs[mi][j].required &&
-		    (v == NULL || v->type == MSGPACK_OBJECT_NIL))
-			return rpc_fail(req, ERR_INVALID, specs[mi][j].name,
-			    "%s is required", specs[mi][j].name);
+	req->arena = arena_create();
+	req->gate = xcalloc(1, sizeof *req->gate);
+	if (params_decode(m->params, method_gate_params(m), req->params,
+	    req->arena, &req->in, req->gate, &req->err, req->path,
+	    sizeof req->path) != 0) {
+		req->failed = 1;
+		return -1;
 	}
 	return 0;
-}
-
-int
-rpc_has(struct req *req, const char *name)
-{
-	const msgpack_object	*v = mp_get(req->params, name);
-
-	return v != NULL && v->type != MSGPACK_OBJECT_NIL;
-}
-
-const msgpack_object *
-rpc_obj(struct req *req, const char *name)
-{
-	const msgpack_object	*v = mp_get(req->params, name);
-
-	return v != NULL && v->type != MSGPACK_OBJECT_NIL ? v : NULL;
-}
-
-const char *
-rpc_str(struct req *req, const char *name)
-{
-	const msgpack_object	*v = rpc_obj(req, name);
-	char			*s;
-
-	if ((s = mp_strdup(v)) == NULL)
-		return NULL;
-	req->strs = xrealloc(req->strs, (req->nstrs + 1) * sizeof *req->strs);
-	req->strs[req->nstrs++] = s;
-	return s;
-}
-
-int64_t
-rpc_int(struct req *req, const char *name, int64_t def)
-{
-	int64_t	v;
-
-	if (mp_int(rpc_obj(req, name), &v) != 0)
-		return def;
-	return v;
-}
-
-int
-rpc_bool(struct req *req, const char *name, int def)
-{
-	const msgpack_object	*v = rpc_obj(req, name);
-
-	if (v == NULL || v->type != MSGPACK_OBJECT_BOOLEAN)
-		return def;
-	return v->via.boolean;
 }
 
 void
@@ -323,13 +179,8 @@ collect_put(msgpack_packer *pk, const char *key, struct collect *c)
 static void
 req_free(struct req *req)
 {
-	size_t	i;
-
-	for (i = 0; i < req->nstrs; i++) {
-		sodium_memzero(req->strs[i], strlen(req->strs[i]));
-		free(req->strs[i]);
-	}
-	free(req->strs);
+	arena_free(req->arena);
+	free(req->gate);
 	free(req->ctx);
 	free(req->audit_entity);
 	free(req->audit_id);
@@ -367,7 +218,8 @@ req_end_tx(struct req *req)
 
 	if (!(req->m->flags & F_WRITE) || !db_in_tx(req->db))
 		return;
-	if (req->failed && !req->commit_on_error) {
+	/* A retry answered from the store has no effect of its own. */
+	if ((req->failed && !req->commit_on_error) || req->replayed) {
 		db_rollback(req->db);
 		return;
 	}
@@ -383,6 +235,16 @@ req_end_tx(struct req *req)
 			return;
 		}
 		free(after);
+	}
+	if (!req->failed && req->idem_key[0] != '\0') {
+		rpc_actor(req, &a);
+		if (idem_store(req->db, req->idem_key, req->idem_digest,
+		    req->m->name, &a, req->sb.data, req->sb.size) != 0) {
+			db_rollback(req->db);
+			rpc_fail(req, ERR_INTERNAL, NULL,
+			    "idempotency record not stored");
+			return;
+		}
 	}
 	if (db_commit(req->db) != 0)
 		rpc_fail(req, ERR_INTERNAL, NULL, "commit failed");
@@ -474,13 +336,42 @@ req_reply(struct req *req)
 	free(kick_staff);
 }
 
+/*
+ * A write with a request_id, inside its transaction: 1 if it is a retry,
+ * answered from the store (or a conflict), 0 if the handler is to run.
+ */
+static int
+req_replay(struct req *req)
+{
+	const char	*rid = req->gate != NULL ? req->gate->request_id : NULL;
+	struct perr	 err;
+	size_t		 i;
+	int		 rc;
+
+	if (rid == NULL)
+		return 0;
+	for (i = 0; i < sizeof req->idem_key - 1 && rid[i] != '\0'; i++)
+		req->idem_key[i] = (char)tolower((unsigned char)rid[i]);
+	req->idem_key[i] = '\0';
+	if (idem_digest(req->m->name, req->params, req->idem_digest) != 0) {
+		rpc_fail(req, ERR_BAD_REQUEST, NULL, "params cannot be digested");
+		return 1;
+	}
+	if ((rc = idem_find(req->db, req->idem_key, req->idem_digest, &req->sb,
+	    &err)) < 0)
+		rpc_fail_perr(req, &err);
+	else if (rc == 1)
+		req->replayed = 1;
+	return rc != 0;
+}
+
 /* Run fn inside the method's transaction (if F_WRITE), then answer. */
 static void
 req_run(struct req *req, void (*fn)(struct req *))
 {
 	if ((req->m->flags & F_WRITE) && db_begin(req->db) != 0)
 		rpc_fail(req, ERR_INTERNAL, NULL, "database busy");
-	else
+	else if (req_replay(req) == 0)
 		fn(req);
 	req_reply(req);
 }
@@ -509,16 +400,12 @@ method_find(const char *name, size_t len, size_t *index)
 	return NULL;
 }
 
-/* Gatekeeping before the handler: login, role, channel kind, request id. */
+/* Gatekeeping before the handler: channel kind, login, role. */
 static int
 rpc_admit(struct req *req, const struct method *m)
 {
 	struct session		*s = req->s;
 	const struct caller	*w = &req->who;
-	const msgpack_object	*rid;
-	uint8_t			 raw[16];
-	char			*hex;
-	int			 bad;
 
 	if ((s->flags & SESSION_ENROLL) != ((m->flags & F_ENROLL) ?
 	    SESSION_ENROLL : 0))
@@ -531,15 +418,6 @@ rpc_admit(struct req *req, const struct method *m)
 	if (!(m->flags & F_PUBLIC) && !(m->roles & w->role))
 		return rpc_fail(req, ERR_FORBIDDEN, NULL,
 		    "role %s may not call %s", role_name(w->role), m->name);
-	if (m->flags & F_MONEY) {
-		rid = rpc_obj(req, "request_id");
-		hex = mp_strdup(rid);
-		bad = hex == NULL || hex_decode(hex, raw, sizeof raw) != 0;
-		free(hex);
-		if (bad)
-			return rpc_fail(req, ERR_INVALID, "request_id",
-			    "request_id must be 32 hex characters");
-	}
 	return 0;
 }
 
@@ -607,7 +485,6 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 	struct rpc_msg		 msg;
 	size_t			 mi = 0;
 
-	pthread_once(&specs_once, specs_init);
 	req = xcalloc(1, sizeof *req);
 	msgpack_sbuffer_init(&req->sb);
 	msgpack_packer_init(&req->pk, &req->sb, msgpack_sbuffer_write);
@@ -641,7 +518,7 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 		req_reply(req);
 		return;
 	}
-	if (rpc_admit(req, req->m) != 0 || rpc_check_params(req, mi) != 0) {
+	if (rpc_admit(req, req->m) != 0 || rpc_check_params(req) != 0) {
 		req_reply(req);
 		return;
 	}

@@ -24,17 +24,11 @@
 #include <sodium.h>
 
 #include "clock.h"
+#include "match.h"
 #include "pawd.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
-#define NAME_MAX_CHARS	40
-#define ADDRESS_MAX	200
-#define NOTE_MAX	500
-#define REASON_MAX	100
-#define FEEDBACK_MAX	500
-#define TAGS_MAX	20
-#define TAG_MAX_CHARS	20
 #define PHONE_LEN	24
 
 #define MEMBER_COLS \
@@ -65,36 +59,23 @@ member_from_row(struct member *m, sqlite3_stmt *st)
 	m->updated = sqlite3_column_int64(st, 16);
 }
 
-/* Length of the blank (space, tab, U+3000) at s, or 0. */
-static size_t
-blank_len(const char *s)
-{
-	if (*s == ' ' || *s == '\t')
-		return 1;
-	if (memcmp(s, "\xe3\x80\x80", 3) == 0)
-		return 3;
-	return 0;
-}
-
 /* Trim blanks at both ends; a copy the caller frees. */
 static char *
 trim(const char *s)
 {
-	size_t	len, k;
+	size_t	start, len = utf8_trim(s, &start);
 
-	while ((k = blank_len(s)) > 0)
-		s += k;
-	len = strlen(s);
-	for (;;) {
-		if (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-			len--;
-		else if (len >= 3 &&
-		    memcmp(s + len - 3, "\xe3\x80\x80", 3) == 0)
-			len -= 3;
-		else
-			break;
+	return xmemdupz(s + start, len);
+}
+
+int
+one_of(const char *v, const char *const *list)
+{
+	for (; *list != NULL; list++) {
+		if (strcmp(v, *list) == 0)
+			return 1;
 	}
-	return xmemdupz(s, len);
+	return 0;
 }
 
 int
@@ -131,19 +112,23 @@ member_text(const char *in, const char *field, size_t min, size_t max,
 	return 0;
 }
 
+const char *const member_genders[] = { "", "female", "male", "other", NULL };
+const char *const feedback_kinds[] = { "good", "bad", NULL };
+
 /*
- * Normalise a phone: drop spaces and dashes, "+86" becomes domestic.
- * Chinese mobiles are 1[3-9] and 9 digits; other countries "+", a country
- * code and the number, 7 to 15 digits in all (E.164).  0 or -1.
+ * Normalise a phone that matches PHONE_PATTERN: drop spaces and dashes,
+ * "+86" becomes domestic.  0 or -1.
  */
 static int
 phone_normal(const char *in, char *out, size_t len)
 {
 	char	buf[32];
-	size_t	n = 0, i;
+	size_t	n = 0;
 
+	if (!match_pattern(PHONE_PATTERN, PHONE_IGNORE, in))
+		return -1;
 	for (; *in != '\0'; in++) {
-		if (*in == ' ' || *in == '-')
+		if (strchr(PHONE_IGNORE, *in) != NULL)
 			continue;
 		if (n + 1 >= sizeof buf)
 			return -1;
@@ -154,15 +139,6 @@ phone_normal(const char *in, char *out, size_t len)
 		memmove(buf, buf + 3, n - 2);
 		n -= 3;
 	}
-	for (i = buf[0] == '+'; i < n; i++) {
-		if (!isdigit((unsigned char)buf[i]))
-			return -1;
-	}
-	if (buf[0] == '+') {
-		if (n - 1 < 7 || n - 1 > 15 || buf[1] == '0')
-			return -1;
-	} else if (n != 11 || buf[0] != '1' || buf[1] < '3' || buf[1] > '9')
-		return -1;
 	if (n + 1 > len)
 		return -1;
 	memcpy(out, buf, n + 1);
@@ -223,7 +199,7 @@ card_valid(const char *c)
 {
 	char	body[CARD_LEN];
 
-	if (strlen(c) != CARD_LEN || c[0] != '8' || !all_digits(c))
+	if (!match_pattern(CARD_PATTERN, NULL, c))
 		return 0;
 	memcpy(body, c, CARD_LEN - 1);
 	body[CARD_LEN - 1] = '\0';
@@ -307,10 +283,10 @@ tags_normal(const char *json, char **out, struct perr *err)
 	int	 rc = 0;
 
 	*out = NULL;
-	if (!json_is_array(in) || json_array_size(in) > TAGS_MAX) {
+	if (!json_is_array(in) || json_array_size(in) > MEMBER_TAGS_MAX) {
 		json_decref(in);
 		return perr_set(err, ERR_INVALID, "tags",
-		    "tags must be a list of at most %d words", TAGS_MAX);
+		    "tags must be a list of at most %d words", MEMBER_TAGS_MAX);
 	}
 	res = json_array();
 	for (i = 0; i < json_array_size(in) && rc == 0; i++) {
@@ -319,7 +295,7 @@ tags_normal(const char *json, char **out, struct perr *err)
 		if (s == NULL)
 			rc = perr_set(err, ERR_INVALID, "tags",
 			    "tags must be strings");
-		else if ((rc = member_text(s, "tags", 1, TAG_MAX_CHARS, 0, &t,
+		else if ((rc = member_text(s, "tags", 1, MEMBER_TAG_MAX, 0, &t,
 		    err)) == 0) {
 			for (j = 0; j < json_array_size(res); j++) {
 				if (strcmp(json_string_value(
@@ -361,7 +337,7 @@ member_check_text(const struct member_in *in, int creating,
 {
 	if ((in->name != NULL || creating) &&
 	    member_text(in->name != NULL ? in->name : "", "name", 1,
-	    NAME_MAX_CHARS, 0, &n->name, err) != 0)
+	    MEMBER_NAME_MAX, 0, &n->name, err) != 0)
 		return -1;
 	if (in->phone != NULL || creating) {
 		if (in->phone == NULL || in->phone[0] == '\0')
@@ -374,9 +350,9 @@ member_check_text(const struct member_in *in, int creating,
 		n->has_phone = 1;
 	}
 	if (in->address != NULL && member_text(in->address, "address", 0,
-	    ADDRESS_MAX, 0, &n->address, err) != 0)
+	    MEMBER_ADDRESS_MAX, 0, &n->address, err) != 0)
 		return -1;
-	if (in->note != NULL && member_text(in->note, "note", 0, NOTE_MAX, 1,
+	if (in->note != NULL && member_text(in->note, "note", 0, MEMBER_NOTE_MAX, 1,
 	    &n->note, err) != 0)
 		return -1;
 	if (in->tags != NULL && tags_normal(in->tags, &n->tags, err) != 0)
@@ -404,10 +380,7 @@ member_check(struct db *db, const struct member_in *in, int64_t self,
 	    strcmp(in->birthday, today) > 0))
 		return perr_set(err, ERR_INVALID, "birthday",
 		    "birthday must be a date YYYY-MM-DD, not in the future");
-	if (in->gender != NULL && strcmp(in->gender, "") != 0 &&
-	    strcmp(in->gender, "female") != 0 &&
-	    strcmp(in->gender, "male") != 0 &&
-	    strcmp(in->gender, "other") != 0)
+	if (in->gender != NULL && !one_of(in->gender, member_genders))
 		return perr_set(err, ERR_INVALID, "gender",
 		    "gender must be female, male or other");
 	if (in->branch != NULL && !branch_exists(db, in->branch))
@@ -601,7 +574,7 @@ member_archive(struct db *db, int64_t id, const char *reason, struct perr *err)
 	if (m.archived)
 		return perr_set(err, ERR_CONFLICT, "id",
 		    "member %s is already archived", m.card_no);
-	if (member_text(reason != NULL ? reason : "", "reason", 0, REASON_MAX,
+	if (member_text(reason != NULL ? reason : "", "reason", 0, MEMBER_REASON_MAX,
 	    0, &r, err) != 0)
 		return -1;
 	if ((st = db_prep(db, sql)) != NULL) {
@@ -765,11 +738,11 @@ gram_drop(struct db *db, int64_t id)
 static int
 gram_add(struct db *db, int64_t id, const char *s, int archived)
 {
-	size_t	 off[NAME_MAX_CHARS * 2 + 2], n, i;
+	size_t	 off[MEMBER_NAME_MAX * 2 + 2], n, i;
 	char	*f = fold(s);
 	int	 rc = 0;
 
-	n = char_offsets(f, off, NAME_MAX_CHARS * 2);
+	n = char_offsets(f, off, MEMBER_NAME_MAX * 2);
 	for (i = 0; i < n && rc == 0; i++) {
 		rc = gram_put(db, id, f + off[i], off[i + 1] - off[i],
 		    archived);
@@ -944,11 +917,11 @@ gram_postings(struct db *db, const char *gram)
 static void
 search_pick(struct db *db, struct search *s)
 {
-	size_t	off[NAME_MAX_CHARS + 2], n, i;
+	size_t	off[MEMBER_NAME_MAX + 2], n, i;
 	int64_t	best = INT64_MAX, second = INT64_MAX, c;
 	char	g[32];
 
-	n = char_offsets(s->q, off, NAME_MAX_CHARS + 1);
+	n = char_offsets(s->q, off, MEMBER_NAME_MAX + 1);
 	for (i = 0; i + 1 < n; i++) {
 		snprintf(g, sizeof g, "%.*s", (int)(off[i + 2] - off[i]),
 		    s->q + off[i]);
@@ -1111,7 +1084,7 @@ member_search(struct db *db, const char *query, struct member_page *pg,
 	if (pg->offset < 0 || pg->offset > 100000)
 		return perr_set(err, ERR_INVALID, "offset",
 		    "offset must be 0-100000");
-	if (member_text(query != NULL ? query : "", "q", 0, NAME_MAX_CHARS, 0,
+	if (member_text(query != NULL ? query : "", "q", 0, MEMBER_NAME_MAX, 0,
 	    &t, err) != 0)
 		return -1;
 	q = fold(t);
@@ -1162,11 +1135,10 @@ feedback_add(struct db *db, int64_t member, const char *kind, const char *text,
 		err->field = "member_id";
 		return -1;
 	}
-	if (kind == NULL || (strcmp(kind, "good") != 0 &&
-	    strcmp(kind, "bad") != 0))
+	if (kind == NULL || !one_of(kind, feedback_kinds))
 		return perr_set(err, ERR_INVALID, "kind",
 		    "kind must be good or bad");
-	if (member_text(text != NULL ? text : "", "text", 1, FEEDBACK_MAX, 1,
+	if (member_text(text != NULL ? text : "", "text", 1, FEEDBACK_TEXT_MAX, 1,
 	    &t, err) != 0)
 		return -1;
 	if ((st = db_prep(db, sql)) == NULL) {

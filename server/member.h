@@ -9,6 +9,45 @@
 #define MEMBER_H
 
 #define CARD_LEN	11	/* "8", 9 digits, a Luhn check digit */
+#define CARD_PATTERN	"^8[0-9]{10}$"	/* and the Luhn digit (card_valid) */
+
+/*
+ * The limits of members' and pets' fields, in characters: the rules here
+ * and the method declarations (rpc-member.c, rpc-pet.c) use these, and the
+ * terminal client learns them from system.methods.
+ */
+#define MEMBER_NAME_MAX		40
+#define MEMBER_ADDRESS_MAX	200
+#define MEMBER_NOTE_MAX		500
+#define MEMBER_REASON_MAX	100
+#define MEMBER_TAGS_MAX		20	/* tags */
+#define MEMBER_TAG_MAX		20	/* characters of one */
+#define MEMBER_REFERRAL_MAX	16
+#define FEEDBACK_TEXT_MAX	500
+#define SEARCH_OFFSET_MAX	100000
+/*
+ * A Chinese mobile (+86 optional) or, for other countries, "+", a country
+ * code and the number, 7 to 15 digits in all (E.164); spaces and dashes
+ * are ignored.
+ */
+#define PHONE_PATTERN \
+    "^((\\+86)?1[3-9][0-9]{9}|\\+[1-79][0-9]{6,14}|\\+8[0-57-9][0-9]{5,13})$"
+#define PHONE_IGNORE	" -"
+#define PHONE_MAX	24	/* characters as typed */
+#define PET_NAME_MAX		30
+#define PET_BREED_MAX		40
+#define PET_COLOUR_MAX		20
+#define PET_SOURCE_MAX		60
+#define PET_HEALTH_MAX		200
+#define PET_PHOTO_MAX		200
+#define PET_NOTE_MAX		500
+#define PET_WEIGHT_MAX		200000	/* grams */
+#define MICROCHIP_LEN		15	/* ISO 11784 */
+#define MICROCHIP_PATTERN	"^[0-9]{15}$"
+extern const char *const member_genders[];	/* "", female ... NULL */
+extern const char *const pet_species[];		/* dog ... other, NULL */
+extern const char *const pet_sexes[];
+extern const char *const feedback_kinds[];	/* good, bad */
 #define SEARCH_LIMIT	20	/* default page */
 #define SEARCH_LIMIT_MAX 100
 #define SEARCH_COUNT_CAP 1000	/* totals stop counting here */
@@ -113,6 +152,8 @@ typedef void	feedback_fn(const struct feedback *, void *);
  */
 int	member_text(const char *in, const char *field, size_t min, size_t max,
 	    int multiline, char **out, struct perr *);
+/* 1 if v is one of the NULL-terminated list. */
+int	one_of(const char *v, const char *const *list);
 /* Sign a member up: the new id, or -1 (a taken phone names its card). */
 int64_t	member_create(struct db *, const struct member_in *, struct perr *);
 /* Change the fields given; an archived member is a conflict. */

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -33,8 +34,11 @@
 #define F_ASYNC		0x8	/* slow part off the loop, then rpc_continue() */
 #define F_ENROLL	0x10	/* only on an enrollment channel */
 #define F_READ		0x20	/* reads the database only: on the session's loop */
+#define F_APPROVE	0x40	/* needs a manager's approval */
+#define F_SESSION	0x80	/* changes the caller's session: never replayed */
 
 #define ID_MAX		64	/* staff ids, branch codes */
+#define IDEM_DIGEST_LEN	32	/* bytes of a request's digest (idem.c) */
 #define PRELOGIN_MAX_RECORD	(64 * 1024)
 
 /* A domain error: code, the field it names (or NULL) and an English message. */
@@ -74,6 +78,13 @@ struct caller {
 	char		 peer[64];
 };
 
+/* The parameters the gatekeeper itself reads, for any method that allows them. */
+struct gate_p {
+	const char	*request_id;		/* 32 hex characters, or NULL */
+	const char	*approver;		/* a manager's staff id */
+	const char	*approver_password;
+};
+
 struct req {
 	struct server		*srv;
 	struct session		*s;
@@ -103,9 +114,14 @@ struct req {
 	char			*audit_id;
 	char			*audit_before;	/* JSON or NULL */
 	char			*audit_after;	/* JSON, default: the result */
-	char		       **strs;		/* copies handed out by rpc_str */
-	size_t			 nstrs;
 	msgpack_unpacked	 msg;		/* owns params (async requests) */
+	void			*in;		/* the decoded params (contract.c) */
+	struct gate_p		*gate;		/* request_id, approver ... */
+	struct arena		*arena;		/* owns in and its strings */
+	char			 path[128];	/* the field an error names */
+	char			 idem_key[33];	/* request_id, lower case, or "" */
+	uint8_t			 idem_digest[IDEM_DIGEST_LEN];
+	int			 replayed;	/* answered from the store */
 	uint8_t			*raw;		/* the record, kept for F_READ */
 	void			*ctx;		/* an async handler's state */
 	int64_t			 kick_device;	/* sessions to cut after the reply */
@@ -113,6 +129,12 @@ struct req {
 	const char		*kick_reason;
 	struct req		*next;
 };
+
+/* role.c */
+/* The wire name of one role bit ("" for none or several). */
+const char	*role_name(int role);
+/* The role bit of a name, 0 if it names none. */
+int		 role_parse(const char *);
 
 /* error.c */
 int		 perr_set(struct perr *, enum err_code, const char *field,
@@ -176,6 +198,24 @@ const char	*db_version(void);
 /* Apply schema/NNN-*.sql not yet recorded, in order. 0 or -1. */
 int		 migrate_run(struct db *, const char *schema_dir);
 
+/* idem.c: the idempotency store (request_id) */
+/* BLAKE2b of the method and its params in key order, secrets left out. */
+int		 idem_digest(const char *method, const msgpack_object *params,
+		    uint8_t out[IDEM_DIGEST_LEN]);
+/*
+ * The stored answer of request_id into result: 1 if found with the same
+ * digest, 0 if unknown, -1 with err (conflict: used for another request).
+ */
+int		 idem_find(struct db *, const char *request_id,
+		    const uint8_t digest[IDEM_DIGEST_LEN], msgpack_sbuffer *result,
+		    struct perr *);
+/* Store the answer of a write in its transaction. 0 or -1. */
+int		 idem_store(struct db *, const char *request_id,
+		    const uint8_t digest[IDEM_DIGEST_LEN], const char *method,
+		    const struct actor *, const char *result, size_t len);
+/* Forget records older than 7 days before now: how many, or -1. */
+int		 idem_purge(struct db *, int64_t now);
+
 /* audit.c */
 #define AUDIT_LIST_MAX	500
 struct audit_filter {
@@ -202,15 +242,135 @@ int		 audit_add(struct db *, const struct actor *, const char *method,
 int		 audit_list(struct db *, const struct audit_filter *,
 		    audit_fn *, void *, struct perr *);
 
-/* dispatch.c: parameters (already type-checked against the table) */
-int		 rpc_has(struct req *, const char *name);
-/* A NUL-terminated copy owned by the request, or NULL if absent/nil. */
-const char	*rpc_str(struct req *, const char *name);
-/* The integer, or def if absent. */
-int64_t		 rpc_int(struct req *, const char *name, int64_t def);
-int		 rpc_bool(struct req *, const char *name, int def);
-/* The raw object (borrowed), or NULL. */
-const msgpack_object *rpc_obj(struct req *, const char *name);
+/*
+ * contract.c: the typed method contract.  Each method declares its
+ * parameters in a table beside its handler (rpc-<noun>.c):
+ *
+ *	PARAMS(pet_get, struct pet_get_p,
+ *	    P_INT("id", struct pet_get_p, id, P_REQ, 1, ID_LIMIT));
+ *
+ * The gatekeeper decodes a request against it before the handler runs
+ * and hands the handler the filled struct (req->in); an error names the
+ * field, nested ones as lines[2].qty.  system.methods exports the tables,
+ * limits included, and the terminal client takes its form limits from
+ * there.  What a value becomes in the struct:
+ *	PT_STR, PT_DATE, PT_ENUM, PT_HEX	const char *, NULL when absent
+ *	PT_INT, PT_MONEY			int64_t, .def when absent
+ *						(default PARAM_NONE)
+ *	PT_BOOL					int, -1 when absent
+ *	PT_LIST					struct plist
+ *	PT_MAP					a pointer to its struct, or NULL
+ * Strings are checked as text: valid UTF-8, trimmed of blanks (unless
+ * P_RAW), no control characters (newlines with P_LINES), min to max
+ * characters after trimming, then the pattern (ERE) with the ignore
+ * characters dropped.  A wrong type is bad_request; a value outside its
+ * limits, a missing required one or an unknown enum value is invalid.
+ */
+enum ptype {
+	PT_STR = 1,
+	PT_INT,
+	PT_MONEY,	/* integer fen */
+	PT_BOOL,
+	PT_DATE,	/* YYYY-MM-DD, or "" to clear */
+	PT_ENUM,
+	PT_LIST,
+	PT_MAP,
+	PT_HEX,		/* exactly max hex digits */
+};
+#define P_REQ		0x1	/* required */
+#define P_RAW		0x2	/* text taken as sent: not trimmed (secrets) */
+#define P_LINES		0x4	/* text may hold newlines */
+#define P_SECRET	0x8	/* never stored: not in audit, digests, logs */
+#define PARAM_NONE	INT64_MIN	/* an absent integer */
+#define ID_LIMIT	INT64_MAX	/* the largest row id */
+struct param {
+	const char		*name;		/* NULL ends a table */
+	enum ptype		 type;
+	int			 flags;
+	int64_t			 min, max;	/* characters, values, items */
+	const char		*pattern;	/* ERE, or NULL */
+	const char		*ignore;	/* dropped before matching */
+	const char *const	*values;	/* PT_ENUM: NULL-terminated */
+	const struct param	*item;		/* PT_LIST: what each item is */
+	const struct params	*fields;	/* PT_MAP: its declaration */
+	size_t			 off;		/* in the struct */
+	int64_t			 def;		/* PT_INT, PT_MONEY when absent */
+};
+struct params {
+	size_t			 size;		/* of the struct, 0 for none */
+	const struct param	*list;
+};
+/* A list parameter: n items of the item's C type, in order. */
+struct plist {
+	size_t	 n;
+	void	*v;
+	int	 given;
+};
+
+#define P_(nm, t, st, fld, fl) .name = nm, .type = t, .flags = fl, \
+	.off = offsetof(st, fld)
+#define P_STR(nm, st, fld, fl, lo, hi) \
+	{ P_(nm, PT_STR, st, fld, fl), .min = lo, .max = hi }
+#define P_PAT(nm, st, fld, fl, hi, pat, ign) \
+	{ P_(nm, PT_STR, st, fld, fl), .max = hi, .pattern = pat, \
+	.ignore = ign }
+#define P_INT(nm, st, fld, fl, lo, hi) \
+	{ P_(nm, PT_INT, st, fld, fl), .min = lo, .max = hi, .def = PARAM_NONE }
+#define P_INTD(nm, st, fld, fl, lo, hi, d) \
+	{ P_(nm, PT_INT, st, fld, fl), .min = lo, .max = hi, .def = d }
+#define P_MONEY(nm, st, fld, fl, lo, hi) \
+	{ P_(nm, PT_MONEY, st, fld, fl), .min = lo, .max = hi, \
+	.def = PARAM_NONE }
+#define P_BOOL(nm, st, fld, fl) { P_(nm, PT_BOOL, st, fld, fl) }
+#define P_DATE(nm, st, fld, fl) { P_(nm, PT_DATE, st, fld, fl), .max = 10 }
+#define P_ENUM(nm, st, fld, fl, vals) \
+	{ P_(nm, PT_ENUM, st, fld, fl), .values = vals }
+#define P_LIST(nm, st, fld, fl, lo, hi, it) \
+	{ P_(nm, PT_LIST, st, fld, fl), .min = lo, .max = hi, .item = it }
+#define P_MAP(nm, st, fld, fl, decl) \
+	{ P_(nm, PT_MAP, st, fld, fl), .fields = &decl }
+/* A list's item: its type and limits, at offset 0 of each item. */
+#define P_ITEM_STR(fl, lo, hi) \
+	{ .name = "", .type = PT_STR, .flags = fl, .min = lo, .max = hi }
+#define P_ITEM_INT(lo, hi) \
+	{ .name = "", .type = PT_INT, .min = lo, .max = hi }
+#define P_ITEM_MAP(decl) { .name = "", .type = PT_MAP, .fields = &decl }
+/* The declaration of a method's parameters, rpc_<fn>_params. */
+#define PARAMS(fn, st, ...) \
+	const struct params rpc_##fn##_params = { sizeof(st), \
+	    (const struct param[]){ __VA_ARGS__, { .name = NULL } } }
+#define NO_PARAMS(fn) \
+	const struct params rpc_##fn##_params = { 0, \
+	    (const struct param[]){ { .name = NULL } } }
+/* A map's fields, for P_MAP and P_ITEM_MAP. */
+#define FIELDS(var, st, ...) \
+	static const struct params var = { sizeof(st), \
+	    (const struct param[]){ __VA_ARGS__, { .name = NULL } } }
+
+struct arena;
+struct arena	*arena_create(void);
+/* Free what the arena owns, wiping strings first. */
+void		 arena_free(struct arena *);
+/*
+ * Decode params (a map object, or NULL for none) against decl into a new
+ * struct (*out, owned by arena with its strings and lists), and the names
+ * gate declares into gate_out (NULL gate: none).  0, or -1 with err filled,
+ * err->field pointing into path (len bytes).
+ */
+int		 params_decode(const struct params *, const struct params *gate,
+		    const msgpack_object *, struct arena *, void **out,
+		    void *gate_out, struct perr *, char *path, size_t len);
+/*
+ * Pack declarations for system.methods, as one list of
+ * {name, type, required, min?, max?, pattern?, values?, item?, fields?}
+ * (more may be NULL).
+ */
+void		 params_pack(msgpack_packer *, const struct params *,
+		    const struct params *more);
+/* The declaration's entry for name, or NULL. */
+const struct param *params_find(const struct params *, const char *name);
+
+/* dispatch.c */
 /* Fail the request; returns -1 so handlers can `return rpc_fail(...)`. */
 int		 rpc_fail(struct req *, enum err_code, const char *field,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -249,27 +409,20 @@ void		 rpc_continue(struct req *, void (*fn)(struct req *));
 void		 rpc_dispatch(struct session *, const uint8_t *, size_t);
 /* The method table, for system.methods. */
 struct method {
-	const char	*name;
-	void		(*fn)(struct req *);
-	int		 roles;
-	int		 flags;
-	const char	*params;
+	const char		*name;
+	void			(*fn)(struct req *);
+	int			 roles;
+	int			 flags;
+	const struct params	*params;
 };
 extern const struct method methods[];
 extern const size_t nmethods;
-/* One declared parameter of a method, parsed from methods.def. */
-struct param_spec {
-	char	name[32];
-	char	type[8];	/* str int bool date list map */
-	int	required;
-};
-/* The parameters of methods[mi] (borrowed); returns how many. */
-int		 method_params(size_t mi, const struct param_spec **);
-const char	*role_name(int role);
-int		 role_parse(const char *);
+/* What the gatekeeper reads itself for a method: request_id, approver. */
+const struct params *method_gate_params(const struct method *);
 
-/* Handlers, one per line of methods.def (rpc-<noun>.c). */
-#define M(fn, name, roles, flags, params) void rpc_##fn(struct req *);
+/* Handlers and their parameters, one per line of methods.def (rpc-<noun>.c). */
+#define M(fn, name, roles, flags) void rpc_##fn(struct req *); \
+	extern const struct params rpc_##fn##_params;
 #include "methods.def"
 #undef M
 
@@ -405,6 +558,11 @@ int		 worker_ncpu(void);
 
 /* staff.c */
 #define STAFF_TOKEN_LEN	64	/* hex characters of a resume token */
+#define STAFF_PASSWORD_MAX 128	/* characters */
+#define STAFF_NAME_MAX	40
+/* Staff ids: 2-32 of a-z 0-9 . _ - */
+#define STAFF_ID_PATTERN "^[a-z0-9._-]{2,32}$"
+extern const char *const staff_roles[];	/* clerk ... support, NULL */
 /* Flags of a refused staff_login(): what it wrote. */
 #define STAFF_LOGIN_COUNTED	0x1	/* a failure: keep it despite the refusal */
 #define STAFF_LOGIN_LOCKED	0x2	/* and it locked the account */
@@ -476,6 +634,12 @@ int		 staff_token_resume(struct db *, const char *token,
 int		 staff_token_drop(struct db *, int64_t id);
 
 /* branch.c */
+/* Branch codes: 2-16 of A-Z 0-9 and '-'. */
+#define BRANCH_CODE_MAX	16
+#define BRANCH_CODE_PATTERN "^[A-Z0-9-]{2,16}$"
+#define BRANCH_NAME_MAX	60
+#define BRANCH_ADDRESS_MAX 200
+#define BRANCH_PHONE_MAX 24
 /* A branch; text is borrowed from the database until its next use. */
 struct branch {
 	const char	*code, *name, *address, *phone;
@@ -499,6 +663,7 @@ int		 branch_update(struct db *, const char *code, const char *name,
 char		*branch_json(struct db *, const char *code);
 
 /* device.c */
+#define DEVICE_NAME_MAX	64
 /* A device; its key and text are borrowed from the database until next use. */
 struct device {
 	int64_t		 id;

@@ -9,27 +9,14 @@
 #include <string.h>
 
 #include "clock.h"
+#include "match.h"
 #include "pawd.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
-#define PET_NAME_MAX	30
-#define MICROCHIP_LEN	15	/* ISO 11784 */
-#define WEIGHT_MAX	200000	/* grams */
-
-static const char *const species_ok[] = { "dog", "cat", "rabbit", "bird",
-    "fish", "reptile", "small_pet", "other", NULL };
-static const char *const sex_ok[] = { "male", "female", "unknown", NULL };
-
-static int
-one_of(const char *v, const char *const *list)
-{
-	for (; *list != NULL; list++) {
-		if (strcmp(v, *list) == 0)
-			return 1;
-	}
-	return 0;
-}
+const char *const pet_species[] = { "dog", "cat", "rabbit", "bird", "fish",
+    "reptile", "small_pet", "other", NULL };
+const char *const pet_sexes[] = { "male", "female", "unknown", NULL };
 
 /* A date that is valid and not after today, or "" (unknown). */
 static int
@@ -85,13 +72,17 @@ pet_check_text(const struct pet_in *in, int creating, struct pet_norm *n,
 		return perr_set(err, ERR_INVALID, "name", "name is required");
 	if (pet_text(in->name, "name", 1, PET_NAME_MAX, 0, &n->name,
 	    err) != 0 ||
-	    pet_text(in->breed, "breed", 0, 40, 0, &n->breed, err) != 0 ||
-	    pet_text(in->colour, "colour", 0, 20, 0, &n->colour, err) != 0 ||
-	    pet_text(in->adoption_source, "adoption_source", 0, 60, 0,
-	    &n->source, err) != 0 ||
-	    pet_text(in->health, "health", 0, 200, 1, &n->health, err) != 0 ||
-	    pet_text(in->photo, "photo", 0, 200, 0, &n->photo, err) != 0 ||
-	    pet_text(in->note, "note", 0, 500, 1, &n->note, err) != 0)
+	    pet_text(in->breed, "breed", 0, PET_BREED_MAX, 0, &n->breed,
+	    err) != 0 ||
+	    pet_text(in->colour, "colour", 0, PET_COLOUR_MAX, 0, &n->colour,
+	    err) != 0 ||
+	    pet_text(in->adoption_source, "adoption_source", 0, PET_SOURCE_MAX,
+	    0, &n->source, err) != 0 ||
+	    pet_text(in->health, "health", 0, PET_HEALTH_MAX, 1, &n->health,
+	    err) != 0 ||
+	    pet_text(in->photo, "photo", 0, PET_PHOTO_MAX, 0, &n->photo,
+	    err) != 0 ||
+	    pet_text(in->note, "note", 0, PET_NOTE_MAX, 1, &n->note, err) != 0)
 		return -1;
 	if (n->photo != NULL && strlen(n->photo) > 250)
 		return perr_set(err, ERR_INVALID, "photo",
@@ -102,13 +93,7 @@ pet_check_text(const struct pet_in *in, int creating, struct pet_norm *n,
 static int
 microchip_valid(const char *c)
 {
-	size_t	i;
-
-	for (i = 0; c[i] != '\0'; i++) {
-		if (c[i] < '0' || c[i] > '9')
-			return 0;
-	}
-	return i == MICROCHIP_LEN;
+	return match_pattern(MICROCHIP_PATTERN, NULL, c);
 }
 
 /* The microchip must not be on another pet. */
@@ -150,11 +135,11 @@ pet_check(struct db *db, const struct pet_in *in, const struct pet *p,
 	if (p->id == 0 && in->species == NULL)
 		return perr_set(err, ERR_INVALID, "species",
 		    "species is required");
-	if (in->species != NULL && !one_of(in->species, species_ok))
+	if (in->species != NULL && !one_of(in->species, pet_species))
 		return perr_set(err, ERR_INVALID, "species",
 		    "species must be dog, cat, rabbit, bird, fish, reptile, "
 		    "small_pet or other");
-	if (in->sex != NULL && !one_of(in->sex, sex_ok))
+	if (in->sex != NULL && !one_of(in->sex, pet_sexes))
 		return perr_set(err, ERR_INVALID, "sex",
 		    "sex must be male, female or unknown");
 	if (past_date(in->birth_date, "birth_date", err) != 0 ||
@@ -164,9 +149,9 @@ pet_check(struct db *db, const struct pet_in *in, const struct pet *p,
 		return perr_set(err, ERR_INVALID, "adoption_date",
 		    "adoption_date cannot be before birth_date");
 	if (in->weight_g != INT64_MIN &&
-	    (in->weight_g < 0 || in->weight_g > WEIGHT_MAX))
+	    (in->weight_g < 0 || in->weight_g > PET_WEIGHT_MAX))
 		return perr_set(err, ERR_INVALID, "weight_g",
-		    "weight_g must be 0-%d grams", WEIGHT_MAX);
+		    "weight_g must be 0-%d grams", PET_WEIGHT_MAX);
 	if (in->microchip != NULL && in->microchip[0] != '\0' &&
 	    !microchip_valid(in->microchip))
 		return perr_set(err, ERR_INVALID, "microchip",
@@ -349,7 +334,8 @@ pet_archive(struct db *db, int64_t id, const char *reason, struct perr *err)
 	if (p.archived)
 		return perr_set(err, ERR_CONFLICT, "id",
 		    "pet %lld is already archived", (long long)id);
-	if (member_text(reason != NULL ? reason : "", "reason", 0, 100, 0, &r,
+	if (member_text(reason != NULL ? reason : "", "reason", 0,
+	    MEMBER_REASON_MAX, 0, &r,
 	    err) != 0)
 		return -1;
 	if ((st = db_prep(db, sql)) != NULL) {

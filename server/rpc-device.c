@@ -9,6 +9,37 @@
 #include "log.h"
 #include "pawd.h"
 
+struct device_list_p {
+	const char	*branch;
+};
+PARAMS(device_list, struct device_list_p,
+    P_PAT("branch", struct device_list_p, branch, 0, BRANCH_CODE_MAX,
+	BRANCH_CODE_PATTERN, NULL));
+
+struct device_revoke_p {
+	int64_t	id;
+};
+PARAMS(device_revoke, struct device_revoke_p,
+    P_INT("id", struct device_revoke_p, id, P_REQ, 1, ID_LIMIT));
+
+struct device_register_p {
+	const char	*name;
+};
+PARAMS(device_register, struct device_register_p,
+    P_STR("name", struct device_register_p, name, 0, 0, DEVICE_NAME_MAX));
+
+struct audit_list_p {
+	const char	*entity, *entity_id, *staff, *method;
+	int64_t		 limit, offset;
+};
+PARAMS(audit_list, struct audit_list_p,
+    P_STR("entity", struct audit_list_p, entity, 0, 1, 32),
+    P_STR("entity_id", struct audit_list_p, entity_id, 0, 1, 64),
+    P_STR("staff", struct audit_list_p, staff, 0, 1, ID_MAX - 1),
+    P_STR("method", struct audit_list_p, method, 0, 1, 64),
+    P_INTD("limit", struct audit_list_p, limit, 0, 1, AUDIT_LIST_MAX, 50),
+    P_INTD("offset", struct audit_list_p, offset, 0, 0, INT32_MAX, 0));
+
 static void
 pack_device(msgpack_packer *pk, const struct device *d)
 {
@@ -37,7 +68,7 @@ add_device(const struct device *d, void *arg)
 void
 rpc_device_list(struct req *req)
 {
-	const char	*branch = rpc_str(req, "branch");
+	const char	*branch = ((const struct device_list_p *)req->in)->branch;
 	struct collect	 c;
 
 	if (req->who.role == R_MANAGER)
@@ -51,7 +82,7 @@ rpc_device_list(struct req *req)
 void
 rpc_device_revoke(struct req *req)
 {
-	int64_t		 id = rpc_int(req, "id", 0);
+	int64_t		 id = ((const struct device_revoke_p *)req->in)->id;
 	struct device	 d;
 	struct perr	 err;
 	char		 idstr[32], *before = device_json(req->db, id);
@@ -79,7 +110,7 @@ rpc_device_register(struct req *req)
 {
 	struct caller	*w = &req->who;
 	struct perr	 err;
-	const char	*name = rpc_str(req, "name");
+	const char	*name = ((const struct device_register_p *)req->in)->name;
 	char		 idstr[32];
 	int64_t		 id;
 
@@ -125,13 +156,14 @@ add_entry(const struct audit_entry *e, void *arg)
 void
 rpc_audit_list(struct req *req)
 {
+	const struct audit_list_p *in = req->in;
 	struct audit_filter f = {
-		.entity = rpc_str(req, "entity"),
-		.entity_id = rpc_str(req, "entity_id"),
-		.staff = rpc_str(req, "staff"),
-		.method = rpc_str(req, "method"),
-		.limit = rpc_int(req, "limit", 50),
-		.offset = rpc_int(req, "offset", 0),
+		.entity = in->entity,
+		.entity_id = in->entity_id,
+		.staff = in->staff,
+		.method = in->method,
+		.limit = in->limit,
+		.offset = in->offset,
 	};
 	struct collect	c;
 	struct perr	err;

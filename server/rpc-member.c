@@ -18,6 +18,91 @@
 #define PROFILE_FEEDBACK	10	/* feedback shown on a profile */
 #define FEEDBACK_LIST_MAX	500
 
+static const struct param tag_item =
+    P_ITEM_STR(0, 1, MEMBER_TAG_MAX);
+
+/* The fields a member is written with, in member.create and member.update. */
+#define MEMBER_WRITE_PARAMS(st, fl) \
+    P_STR("name", st, m.name, fl, 1, MEMBER_NAME_MAX), \
+    P_PAT("phone", st, m.phone, fl, PHONE_MAX, PHONE_PATTERN, \
+	PHONE_IGNORE), \
+    P_DATE("birthday", st, m.birthday, 0), \
+    P_STR("address", st, m.address, 0, 0, MEMBER_ADDRESS_MAX), \
+    P_ENUM("gender", st, m.gender, 0, member_genders), \
+    P_PAT("branch", st, m.branch, 0, BRANCH_CODE_MAX, \
+	BRANCH_CODE_PATTERN, NULL), \
+    P_BOOL("consent", st, m.consent, 0), \
+    P_LIST("tags", st, tags, 0, 0, MEMBER_TAGS_MAX, &tag_item), \
+    P_STR("note", st, m.note, P_LINES, 0, MEMBER_NOTE_MAX)
+
+struct member_create_p {
+	struct member_in	 m;
+	struct plist		 tags;
+};
+PARAMS(member_create, struct member_create_p,
+    MEMBER_WRITE_PARAMS(struct member_create_p, P_REQ),
+    P_PAT("card_no", struct member_create_p, m.card_no, 0, CARD_LEN,
+	CARD_PATTERN, NULL),
+    P_STR("referral_code", struct member_create_p, m.referral_code, 0, 0,
+	MEMBER_REFERRAL_MAX));
+
+struct member_update_p {
+	int64_t			 id;
+	struct member_in	 m;
+	struct plist		 tags;
+};
+PARAMS(member_update, struct member_update_p,
+    P_INT("id", struct member_update_p, id, P_REQ, 1, ID_LIMIT),
+    MEMBER_WRITE_PARAMS(struct member_update_p, 0));
+
+struct member_get_p {
+	int64_t		 id;
+	const char	*card_no;
+};
+PARAMS(member_get, struct member_get_p,
+    P_INT("id", struct member_get_p, id, 0, 1, ID_LIMIT),
+    P_STR("card_no", struct member_get_p, card_no, 0, 1, 32));
+
+struct member_search_p {
+	const char	*q;
+	int64_t		 limit, offset;
+	int		 include_archived;
+};
+PARAMS(member_search, struct member_search_p,
+    P_STR("q", struct member_search_p, q, 0, 0, MEMBER_NAME_MAX),
+    P_INTD("limit", struct member_search_p, limit, 0, 1, SEARCH_LIMIT_MAX,
+	SEARCH_LIMIT),
+    P_INTD("offset", struct member_search_p, offset, 0, 0, SEARCH_OFFSET_MAX,
+	0),
+    P_BOOL("include_archived", struct member_search_p, include_archived, 0));
+
+struct member_archive_p {
+	int64_t		 id;
+	const char	*reason;
+};
+PARAMS(member_archive, struct member_archive_p,
+    P_INT("id", struct member_archive_p, id, P_REQ, 1, ID_LIMIT),
+    P_STR("reason", struct member_archive_p, reason, 0, 0,
+	MEMBER_REASON_MAX));
+
+struct feedback_add_p {
+	int64_t		 member_id;
+	const char	*kind, *text;
+};
+PARAMS(feedback_add, struct feedback_add_p,
+    P_INT("member_id", struct feedback_add_p, member_id, P_REQ, 1, ID_LIMIT),
+    P_ENUM("kind", struct feedback_add_p, kind, P_REQ, feedback_kinds),
+    P_STR("text", struct feedback_add_p, text, P_REQ | P_LINES, 1,
+	FEEDBACK_TEXT_MAX));
+
+struct feedback_list_p {
+	int64_t		 member_id, limit;
+};
+PARAMS(feedback_list, struct feedback_list_p,
+    P_INT("member_id", struct feedback_list_p, member_id, P_REQ, 1, ID_LIMIT),
+    P_INTD("limit", struct feedback_list_p, limit, 0, 1, FEEDBACK_LIST_MAX,
+	50));
+
 /* Pack the tags JSON text as an array of strings. */
 static void
 pack_tags(msgpack_packer *pk, const char *json)
@@ -144,37 +229,22 @@ pack_profile(struct req *req, int64_t id)
 	pack_member(req, &m);
 }
 
-/* Read the member fields of params; tags becomes JSON text (*tags, freed
- * by the caller). */
-static int
-member_params(struct req *req, struct member_in *in, char **tags)
+/* The tags of a write as JSON text (caller frees), NULL when not given. */
+static char *
+tags_json(const struct plist *tags)
 {
-	const msgpack_object	*t = rpc_obj(req, "tags");
-	uint32_t		 i;
+	json_t		*a;
+	char		*s;
+	size_t		 i;
 
-	memset(in, 0, sizeof *in);
-	*tags = NULL;
-	in->name = rpc_str(req, "name");
-	in->phone = rpc_str(req, "phone");
-	in->birthday = rpc_str(req, "birthday");
-	in->address = rpc_str(req, "address");
-	in->gender = rpc_str(req, "gender");
-	in->branch = rpc_str(req, "branch");
-	in->note = rpc_str(req, "note");
-	in->card_no = rpc_str(req, "card_no");
-	in->referral_code = rpc_str(req, "referral_code");
-	in->consent = rpc_has(req, "consent") ?
-	    rpc_bool(req, "consent", 0) : -1;
-	if (t != NULL) {
-		for (i = 0; i < t->via.array.size; i++) {
-			if (t->via.array.ptr[i].type != MSGPACK_OBJECT_STR)
-				return rpc_fail(req, ERR_INVALID, "tags",
-				    "tags must be a list of strings");
-		}
-		*tags = mp_to_json_text(t);
-		in->tags = *tags;
-	}
-	return 0;
+	if (!tags->given)
+		return NULL;
+	a = json_array();
+	for (i = 0; i < tags->n; i++)
+		json_array_append_new(a, json_string(((char **)tags->v)[i]));
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
 }
 
 static void
@@ -186,14 +256,14 @@ id_text(char *buf, size_t len, int64_t id)
 void
 rpc_member_create(struct req *req)
 {
-	struct member_in in;
+	const struct member_create_p *p = req->in;
+	struct member_in in = p->m;
 	struct perr	 err;
 	struct actor	 a;
-	char		*tags, id[24];
+	char		*tags = tags_json(&p->tags), id[24];
 	int64_t		 mid;
 
-	if (member_params(req, &in, &tags) != 0)
-		return;
+	in.tags = tags;
 	rpc_actor(req, &a);
 	if (in.branch == NULL)
 		in.branch = a.branch;
@@ -212,15 +282,15 @@ rpc_member_create(struct req *req)
 void
 rpc_member_get(struct req *req)
 {
+	const struct member_get_p *in = req->in;
 	struct member	 m;
 	struct perr	 err;
-	const char	*card = rpc_str(req, "card_no");
 
-	if (card == NULL && !rpc_has(req, "id")) {
+	if (in->card_no == NULL && in->id == PARAM_NONE) {
 		rpc_fail(req, ERR_INVALID, "id", "give id or card_no");
 		return;
 	}
-	if (member_get(req->db, rpc_int(req, "id", 0), card, &m, &err) != 0) {
+	if (member_get(req->db, in->id, in->card_no, &m, &err) != 0) {
 		rpc_fail_perr(req, &err);
 		return;
 	}
@@ -230,13 +300,13 @@ rpc_member_get(struct req *req)
 void
 rpc_member_update(struct req *req)
 {
-	struct member_in in;
+	const struct member_update_p *p = req->in;
+	struct member_in in = p->m;
 	struct perr	 err;
-	char		*tags, *before, id[24];
-	int64_t		 mid = rpc_int(req, "id", 0);
+	char		*tags = tags_json(&p->tags), *before, id[24];
+	int64_t		 mid = p->id;
 
-	if (member_params(req, &in, &tags) != 0)
-		return;
+	in.tags = tags;
 	before = member_json(req->db, mid);
 	if (member_update(req->db, mid, &in, &err) != 0)
 		rpc_fail_perr(req, &err);
@@ -259,28 +329,20 @@ add_hit(const char *row, size_t len, void *arg)
 	c->n++;
 }
 
-/* An int param as an int; -1 (refused by the domain) when out of range. */
-static int
-int_param(struct req *req, const char *name, int def)
-{
-	int64_t	v = rpc_int(req, name, def);
-
-	return v < 0 || v > INT_MAX ? -1 : (int)v;
-}
-
 void
 rpc_member_search(struct req *req)
 {
+	const struct member_search_p *in = req->in;
 	struct member_page pg = {
-		.limit = int_param(req, "limit", SEARCH_LIMIT),
-		.offset = int_param(req, "offset", 0),
-		.include_archived = rpc_bool(req, "include_archived", 0),
+		.limit = (int)in->limit,
+		.offset = (int)in->offset,
+		.include_archived = in->include_archived > 0,
 	};
 	struct collect	 c;
 	struct perr	 err;
 
 	collect_init(&c);
-	if (member_search(req->db, rpc_str(req, "q"), &pg, add_hit, &c,
+	if (member_search(req->db, in->q, &pg, add_hit, &c,
 	    &err) != 0) {
 		msgpack_sbuffer_destroy(&c.sb);
 		rpc_fail_perr(req, &err);
@@ -295,11 +357,12 @@ rpc_member_search(struct req *req)
 void
 rpc_member_archive(struct req *req)
 {
+	const struct member_archive_p *in = req->in;
 	struct perr	 err;
-	int64_t		 mid = rpc_int(req, "id", 0);
+	int64_t		 mid = in->id;
 	char		*before = member_json(req->db, mid), id[24];
 
-	if (member_archive(req->db, mid, rpc_str(req, "reason"), &err) != 0)
+	if (member_archive(req->db, mid, in->reason, &err) != 0)
 		rpc_fail_perr(req, &err);
 	else {
 		id_text(id, sizeof id, mid);
@@ -313,6 +376,7 @@ rpc_member_archive(struct req *req)
 void
 rpc_feedback_add(struct req *req)
 {
+	const struct feedback_add_p *in = req->in;
 	struct perr	 err;
 	struct actor	 a;
 	struct feedback	 f;
@@ -320,8 +384,8 @@ rpc_feedback_add(struct req *req)
 	char		 id[24];
 
 	rpc_actor(req, &a);
-	fid = feedback_add(req->db, rpc_int(req, "member_id", 0),
-	    rpc_str(req, "kind"), rpc_str(req, "text"), &a, &err);
+	fid = feedback_add(req->db, in->member_id, in->kind, in->text, &a,
+	    &err);
 	if (fid < 0 || feedback_get(req->db, fid, &f, &err) != 0) {
 		rpc_fail_perr(req, &err);
 		return;
@@ -335,24 +399,18 @@ rpc_feedback_add(struct req *req)
 void
 rpc_feedback_list(struct req *req)
 {
+	const struct feedback_list_p *in = req->in;
 	struct collect	 c;
 	struct member	 m;
 	struct perr	 err;
-	int64_t		 limit = rpc_int(req, "limit", 50);
 
-	if (limit < 1 || limit > FEEDBACK_LIST_MAX) {
-		rpc_fail(req, ERR_INVALID, "limit", "limit must be 1-%d",
-		    FEEDBACK_LIST_MAX);
-		return;
-	}
-	if (member_get(req->db, rpc_int(req, "member_id", 0), NULL, &m,
-	    &err) != 0) {
+	if (member_get(req->db, in->member_id, NULL, &m, &err) != 0) {
 		err.field = "member_id";
 		rpc_fail_perr(req, &err);
 		return;
 	}
 	collect_init(&c);
-	feedback_list(req->db, m.id, (int)limit, add_feedback, &c);
+	feedback_list(req->db, m.id, (int)in->limit, add_feedback, &c);
 	msgpack_pack_map(&req->pk, 1);
 	collect_put(&req->pk, "items", &c);
 }

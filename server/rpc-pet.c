@@ -1,9 +1,63 @@
-/* pet.*: read params, call pet.c, pack the result. */
+/*
+ * pet.*: the example every domain's methods follow.  Each method has a
+ * struct of its parameters and their declaration (PARAMS), which the
+ * gatekeeper checks a request against before the handler runs; the
+ * handler reads the struct, calls pet.c (the rules and the SQL) and packs
+ * the result.  It never checks roles, opens transactions or parses params.
+ */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "pawd.h"
+
+/* The fields a pet is written with, in pet.create and pet.update. */
+#define PET_WRITE_PARAMS(st, fl) \
+    P_STR("name", st, pet.name, fl, 1, PET_NAME_MAX), \
+    P_ENUM("species", st, pet.species, fl, pet_species), \
+    P_STR("breed", st, pet.breed, 0, 0, PET_BREED_MAX), \
+    P_ENUM("sex", st, pet.sex, 0, pet_sexes), \
+    P_BOOL("neutered", st, pet.neutered, 0), \
+    P_DATE("birth_date", st, pet.birth_date, 0), \
+    P_STR("colour", st, pet.colour, 0, 0, PET_COLOUR_MAX), \
+    P_INT("weight_g", st, pet.weight_g, 0, 0, PET_WEIGHT_MAX), \
+    P_PAT("microchip", st, pet.microchip, 0, MICROCHIP_LEN, \
+	MICROCHIP_PATTERN, NULL), \
+    P_BOOL("adopted", st, pet.adopted, 0), \
+    P_DATE("adoption_date", st, pet.adoption_date, 0), \
+    P_STR("adoption_source", st, pet.adoption_source, 0, 0, \
+	PET_SOURCE_MAX), \
+    P_STR("health", st, pet.health, P_LINES, 0, PET_HEALTH_MAX), \
+    P_STR("photo", st, pet.photo, 0, 0, PET_PHOTO_MAX), \
+    P_STR("note", st, pet.note, P_LINES, 0, PET_NOTE_MAX)
+
+struct pet_create_p {
+	int64_t		member_id;
+	struct pet_in	pet;
+};
+PARAMS(pet_create, struct pet_create_p,
+    P_INT("member_id", struct pet_create_p, member_id, P_REQ, 1, ID_LIMIT),
+    PET_WRITE_PARAMS(struct pet_create_p, P_REQ));
+
+struct pet_update_p {
+	int64_t		id;
+	struct pet_in	pet;
+};
+PARAMS(pet_update, struct pet_update_p,
+    P_INT("id", struct pet_update_p, id, P_REQ, 1, ID_LIMIT),
+    PET_WRITE_PARAMS(struct pet_update_p, 0));
+
+struct pet_get_p {
+	int64_t	id;
+};
+PARAMS(pet_get, struct pet_get_p,
+    P_INT("id", struct pet_get_p, id, P_REQ, 1, ID_LIMIT));
+
+struct pet_list_p {
+	int64_t	member_id;
+};
+PARAMS(pet_list, struct pet_list_p,
+    P_INT("member_id", struct pet_list_p, member_id, P_REQ, 1, ID_LIMIT));
 
 void
 pack_pet(msgpack_packer *pk, const struct pet *p)
@@ -39,29 +93,6 @@ pack_pet(msgpack_packer *pk, const struct pet *p)
 	mp_pack_kint(pk, "updated", p->updated);
 }
 
-static void
-pet_params(struct req *req, struct pet_in *in)
-{
-	in->name = rpc_str(req, "name");
-	in->species = rpc_str(req, "species");
-	in->breed = rpc_str(req, "breed");
-	in->sex = rpc_str(req, "sex");
-	in->birth_date = rpc_str(req, "birth_date");
-	in->colour = rpc_str(req, "colour");
-	in->microchip = rpc_str(req, "microchip");
-	in->adoption_date = rpc_str(req, "adoption_date");
-	in->adoption_source = rpc_str(req, "adoption_source");
-	in->health = rpc_str(req, "health");
-	in->photo = rpc_str(req, "photo");
-	in->note = rpc_str(req, "note");
-	in->neutered = rpc_has(req, "neutered") ?
-	    rpc_bool(req, "neutered", 0) : -1;
-	in->adopted = rpc_has(req, "adopted") ?
-	    rpc_bool(req, "adopted", 0) : -1;
-	in->weight_g = rpc_has(req, "weight_g") ?
-	    rpc_int(req, "weight_g", 0) : INT64_MIN;
-}
-
 /* Pack the pet as it is now; with audit, name it and its JSON after. */
 static void
 pet_reply(struct req *req, int64_t id, const char *before, int audit)
@@ -85,12 +116,11 @@ pet_reply(struct req *req, int64_t id, const char *before, int audit)
 void
 rpc_pet_create(struct req *req)
 {
-	struct pet_in	 in;
+	const struct pet_create_p *in = req->in;
 	struct perr	 err;
 	int64_t		 id;
 
-	pet_params(req, &in);
-	id = pet_create(req->db, rpc_int(req, "member_id", 0), &in, &err);
+	id = pet_create(req->db, in->member_id, &in->pet, &err);
 	if (id < 0)
 		rpc_fail_perr(req, &err);
 	else
@@ -100,19 +130,18 @@ rpc_pet_create(struct req *req)
 void
 rpc_pet_get(struct req *req)
 {
-	pet_reply(req, rpc_int(req, "id", 0), NULL, 0);
+	pet_reply(req, ((const struct pet_get_p *)req->in)->id, NULL, 0);
 }
 
 void
 rpc_pet_update(struct req *req)
 {
-	struct pet_in	 in;
+	const struct pet_update_p *in = req->in;
 	struct perr	 err;
-	int64_t		 id = rpc_int(req, "id", 0);
+	int64_t		 id = in->id;
 	char		*before = pet_json(req->db, id);
 
-	pet_params(req, &in);
-	if (pet_update(req->db, id, &in, &err) != 0)
+	if (pet_update(req->db, id, &in->pet, &err) != 0)
 		rpc_fail_perr(req, &err);
 	else
 		pet_reply(req, id, before, 1);
@@ -134,8 +163,8 @@ rpc_pet_list(struct req *req)
 	msgpack_packer	 pk;
 	int		 n;
 
-	if (member_get(req->db, rpc_int(req, "member_id", 0), NULL, &m,
-	    &err) != 0) {
+	if (member_get(req->db, ((const struct pet_list_p *)req->in)->member_id,
+	    NULL, &m, &err) != 0) {
 		err.field = "member_id";
 		rpc_fail_perr(req, &err);
 		return;

@@ -15,6 +15,23 @@
 #include "pawd.h"
 #include "xmalloc.h"
 
+struct login_p {
+	const char	*staff, *password;
+};
+PARAMS(session_login, struct login_p,
+    P_STR("staff", struct login_p, staff, P_REQ, 1, ID_MAX - 1),
+    P_STR("password", struct login_p, password, P_REQ | P_RAW | P_SECRET, 1,
+	STAFF_PASSWORD_MAX));
+
+struct resume_p {
+	const char	*token;
+};
+PARAMS(session_resume, struct resume_p,
+    P_STR("token", struct resume_p, token, P_REQ | P_RAW | P_SECRET, 1,
+	STAFF_TOKEN_LEN * 2));
+NO_PARAMS(session_logout);
+NO_PARAMS(session_whoami);
+
 struct login {
 	char		 hash[128];
 	int		 known;
@@ -70,7 +87,7 @@ static void
 login_finish(struct req *req)
 {
 	struct login	*l = req->ctx;
-	const char	*staff = rpc_str(req, "staff");
+	const char	*staff = ((const struct login_p *)req->in)->staff;
 	struct staff	 who;
 	struct perr	 err;
 	int		 flags;
@@ -104,11 +121,12 @@ login_done(void *arg)
 void
 rpc_session_login(struct req *req)
 {
-	struct login	*l = xcalloc(1, sizeof *l);
-	int		 disabled;
+	const struct login_p	*in = req->in;
+	struct login		*l = xcalloc(1, sizeof *l);
+	int			 disabled;
 
-	l->password = rpc_str(req, "password");
-	if (staff_pwhash(req->db, rpc_str(req, "staff"), l->hash,
+	l->password = in->password;
+	if (staff_pwhash(req->db, in->staff, l->hash,
 	    &disabled) == 0 && !disabled)
 		l->known = 1;
 	req->ctx = l;
@@ -118,11 +136,12 @@ rpc_session_login(struct req *req)
 void
 rpc_session_resume(struct req *req)
 {
-	struct staff	who;
-	struct perr	err;
-	int64_t		id;
+	const struct resume_p	*in = req->in;
+	struct staff		 who;
+	struct perr		 err;
+	int64_t			 id;
 
-	if (staff_token_resume(req->db, rpc_str(req, "token"), req->who.device,
+	if (staff_token_resume(req->db, in->token, req->who.device,
 	    &who, &id, &err) != 0) {
 		rpc_fail_perr(req, &err);
 		return;

@@ -9,6 +9,55 @@
 #include "pawd.h"
 #include "xmalloc.h"
 
+struct staff_create_p {
+	const char	*id, *name, *role, *branch, *password;
+};
+PARAMS(staff_create, struct staff_create_p,
+    P_PAT("id", struct staff_create_p, id, P_REQ, 32, STAFF_ID_PATTERN, NULL),
+    P_STR("name", struct staff_create_p, name, P_REQ, 1, STAFF_NAME_MAX),
+    P_ENUM("role", struct staff_create_p, role, P_REQ, staff_roles),
+    P_PAT("branch", struct staff_create_p, branch, 0, BRANCH_CODE_MAX,
+	BRANCH_CODE_PATTERN, NULL),
+    P_STR("password", struct staff_create_p, password,
+	P_REQ | P_RAW | P_SECRET, 1, STAFF_PASSWORD_MAX));
+
+struct staff_list_p {
+	const char	*branch;
+	int		 include_disabled;
+};
+PARAMS(staff_list, struct staff_list_p,
+    P_PAT("branch", struct staff_list_p, branch, 0, BRANCH_CODE_MAX,
+	BRANCH_CODE_PATTERN, NULL),
+    P_BOOL("include_disabled", struct staff_list_p, include_disabled, 0));
+
+struct staff_update_p {
+	const char	*id, *name, *role, *branch;
+};
+PARAMS(staff_update, struct staff_update_p,
+    P_PAT("id", struct staff_update_p, id, P_REQ, 32, STAFF_ID_PATTERN, NULL),
+    P_STR("name", struct staff_update_p, name, 0, 1, STAFF_NAME_MAX),
+    P_ENUM("role", struct staff_update_p, role, 0, staff_roles),
+    P_PAT("branch", struct staff_update_p, branch, 0, BRANCH_CODE_MAX,
+	BRANCH_CODE_PATTERN, NULL));
+
+struct staff_set_password_p {
+	const char	*id, *password, *old_password;
+};
+PARAMS(staff_set_password, struct staff_set_password_p,
+    P_PAT("id", struct staff_set_password_p, id, P_REQ, 32, STAFF_ID_PATTERN,
+	NULL),
+    P_STR("password", struct staff_set_password_p, password,
+	P_REQ | P_RAW | P_SECRET, 1, STAFF_PASSWORD_MAX),
+    P_STR("old_password", struct staff_set_password_p, old_password,
+	P_RAW | P_SECRET, 1, STAFF_PASSWORD_MAX));
+
+struct staff_disable_p {
+	const char	*id;
+};
+PARAMS(staff_disable, struct staff_disable_p,
+    P_PAT("id", struct staff_disable_p, id, P_REQ, 32, STAFF_ID_PATTERN,
+	NULL));
+
 struct pwjob {
 	char		 hash[128];
 	char		 old_hash[128];
@@ -70,10 +119,11 @@ pw_hash(void *arg)
 static void
 create_finish(struct req *req)
 {
+	const struct staff_create_p *in = req->in;
 	struct pwjob	*j = req->ctx;
 	struct perr	 err;
-	const char	*id = rpc_str(req, "id");
-	const char	*branch = rpc_str(req, "branch");
+	const char	*id = in->id;
+	const char	*branch = in->branch;
 
 	if (branch == NULL)
 		branch = req->who.staff_branch;
@@ -81,8 +131,8 @@ create_finish(struct req *req)
 		rpc_fail(req, ERR_INTERNAL, NULL, "password hashing failed");
 		return;
 	}
-	if (staff_insert(req->db, id, rpc_str(req, "name"),
-	    role_parse(rpc_str(req, "role")), branch, j->hash, &err) != 0) {
+	if (staff_insert(req->db, id, in->name, role_parse(in->role), branch,
+	    j->hash, &err) != 0) {
 		rpc_fail_perr(req, &err);
 		return;
 	}
@@ -99,10 +149,11 @@ create_done(void *arg)
 void
 rpc_staff_create(struct req *req)
 {
+	const struct staff_create_p *in = req->in;
 	struct pwjob	*j = xcalloc(1, sizeof *j);
 	struct perr	 err;
-	const char	*branch = rpc_str(req, "branch");
-	int		 role = role_parse(rpc_str(req, "role"));
+	const char	*branch = in->branch;
+	int		 role = role_parse(in->role);
 
 	req->ctx = j;
 	if (branch == NULL)
@@ -113,13 +164,13 @@ rpc_staff_create(struct req *req)
 	else if (!may_manage(req, branch, role))
 		rpc_fail(req, ERR_FORBIDDEN, "role",
 		    "a manager creates clerks of their own branch only");
-	else if (staff_check_password(rpc_str(req, "password"), &err) != 0)
+	else if (staff_check_password(in->password, &err) != 0)
 		rpc_fail_perr(req, &err);
 	if (req->failed) {
 		rpc_continue(req, NULL);
 		return;
 	}
-	j->password = rpc_str(req, "password");
+	j->password = in->password;
 	worker_submit(req->srv->worker, pw_hash, create_done, req);
 }
 
@@ -135,14 +186,14 @@ add_staff(const struct staff *st, void *arg)
 void
 rpc_staff_list(struct req *req)
 {
-	const char	*branch = rpc_str(req, "branch");
+	const struct staff_list_p *in = req->in;
+	const char	*branch = in->branch;
 	struct collect	 c;
 
 	if (req->who.role == R_MANAGER)
 		branch = req->who.staff_branch;
 	collect_init(&c);
-	staff_list(req->db, branch, rpc_bool(req, "include_disabled", 0),
-	    add_staff, &c);
+	staff_list(req->db, branch, in->include_disabled > 0, add_staff, &c);
 	msgpack_pack_map(&req->pk, 1);
 	collect_put(&req->pk, "items", &c);
 }
@@ -150,8 +201,9 @@ rpc_staff_list(struct req *req)
 void
 rpc_staff_update(struct req *req)
 {
-	const char	*id = rpc_str(req, "id"), *name = rpc_str(req, "name");
-	const char	*nrole = rpc_str(req, "role"), *nbranch = rpc_str(req, "branch");
+	const struct staff_update_p *in = req->in;
+	const char	*id = in->id, *name = in->name;
+	const char	*nrole = in->role, *nbranch = in->branch;
 	struct staff	 st;
 	struct perr	 err;
 	char		*before;
@@ -179,8 +231,9 @@ rpc_staff_update(struct req *req)
 static void
 setpw_finish(struct req *req)
 {
+	const struct staff_set_password_p *in = req->in;
 	struct pwjob	*j = req->ctx;
-	const char	*id = rpc_str(req, "id");
+	const char	*id = in->id;
 	struct perr	 err;
 
 	if (j->old_password != NULL && !j->old_ok) {
@@ -211,8 +264,9 @@ setpw_done(void *arg)
 void
 rpc_staff_set_password(struct req *req)
 {
+	const struct staff_set_password_p *in = req->in;
 	struct pwjob	*j = xcalloc(1, sizeof *j);
-	const char	*id = rpc_str(req, "id");
+	const char	*id = in->id;
 	struct staff	 st;
 	struct perr	 err;
 	int		 self = strcmp(id, req->who.staff) == 0;
@@ -223,18 +277,18 @@ rpc_staff_set_password(struct req *req)
 	else if (!self && !may_manage(req, st.branch, st.role))
 		rpc_fail(req, ERR_FORBIDDEN, "id",
 		    "not allowed to set the password of %s", id);
-	else if (self && !rpc_has(req, "old_password"))
+	else if (self && in->old_password == NULL)
 		rpc_fail(req, ERR_INVALID, "old_password",
 		    "old_password is required to change your own password");
-	else if (staff_check_password(rpc_str(req, "password"), &err) != 0)
+	else if (staff_check_password(in->password, &err) != 0)
 		rpc_fail_perr(req, &err);
 	if (req->failed) {
 		rpc_continue(req, NULL);
 		return;
 	}
-	j->password = rpc_str(req, "password");
+	j->password = in->password;
 	if (self) {
-		j->old_password = rpc_str(req, "old_password");
+		j->old_password = in->old_password;
 		staff_pwhash(req->db, id, j->old_hash, NULL);
 	}
 	worker_submit(req->srv->worker, pw_hash, setpw_done, req);
@@ -243,7 +297,8 @@ rpc_staff_set_password(struct req *req)
 void
 rpc_staff_disable(struct req *req)
 {
-	const char	*id = rpc_str(req, "id");
+	const struct staff_disable_p *in = req->in;
+	const char	*id = in->id;
 	struct staff	 st;
 	struct perr	 err;
 	char		*before;

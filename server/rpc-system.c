@@ -4,6 +4,10 @@
 #include "clock.h"
 #include "pawd.h"
 
+NO_PARAMS(system_ping);
+NO_PARAMS(system_version);
+NO_PARAMS(system_methods);
+
 void
 rpc_system_ping(struct req *req)
 {
@@ -37,23 +41,6 @@ pack_roles(msgpack_packer *pk, int roles)
 	}
 }
 
-/* [{name, type, required}, ...] */
-static void
-pack_params(msgpack_packer *pk, size_t mi)
-{
-	const struct param_spec	*p;
-	int			 i, n = method_params(mi, &p);
-
-	mp_pack_str(pk, "params");
-	msgpack_pack_array(pk, (size_t)n);
-	for (i = 0; i < n; i++) {
-		msgpack_pack_map(pk, 3);
-		mp_pack_kstr(pk, "name", p[i].name);
-		mp_pack_kstr(pk, "type", p[i].type);
-		mp_pack_kbool(pk, "required", p[i].required);
-	}
-}
-
 void
 rpc_system_methods(struct req *req)
 {
@@ -65,12 +52,17 @@ rpc_system_methods(struct req *req)
 	for (i = 0; i < nmethods; i++) {
 		const struct method	*m = &methods[i];
 
-		msgpack_pack_map(&req->pk, 5);
+		msgpack_pack_map(&req->pk, 8);
 		mp_pack_kstr(&req->pk, "name", m->name);
 		mp_pack_str(&req->pk, "roles");
 		pack_roles(&req->pk, m->roles);
 		mp_pack_kbool(&req->pk, "login", !(m->flags & F_PUBLIC));
 		mp_pack_kbool(&req->pk, "write", (m->flags & F_WRITE) != 0);
-		pack_params(&req->pk, i);
+		mp_pack_kbool(&req->pk, "money", (m->flags & F_MONEY) != 0);
+		mp_pack_kbool(&req->pk, "approval",
+		    (m->flags & F_APPROVE) != 0);
+		mp_pack_kbool(&req->pk, "read", (m->flags & F_READ) != 0);
+		mp_pack_str(&req->pk, "params");
+		params_pack(&req->pk, m->params, method_gate_params(m));
 	}
 }

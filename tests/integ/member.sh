@@ -92,9 +92,9 @@ call_err clerk1 member.create '{"name":"王五","phone":"13700000001","birthday"
 call_err clerk1 member.create '{"name":"王五","phone":"13700000001","birthday":"2999-01-01"}' invalid birthday
 call_err clerk1 member.create '{"name":"王五","phone":"13700000001","gender":"x"}' invalid gender
 call_err clerk1 member.create '{"name":"王五","phone":"13700000001","branch":"XX"}' invalid branch
-call_err clerk1 member.create '{"name":"王五","phone":"13700000001","tags":[1]}' invalid tags
+call_err clerk1 member.create '{"name":"王五","phone":"13700000001","tags":[1]}' bad_request 'tags[0]'
 call_err clerk1 member.create '{"name":"王五","phone":"13700000001","tags":"vip"}' bad_request tags
-call_err clerk1 member.create '{"name":"王五","phone":"13700000001","tags":[""]}' invalid tags
+call_err clerk1 member.create '{"name":"王五","phone":"13700000001","tags":[""]}' invalid 'tags[0]'
 call_err clerk1 member.create "{\"name\":\"王五\",\"phone\":\"13700000001\",\"tags\":[$(seq -s, 1 21 | sed 's/[0-9]*/"t&"/g')]}" invalid tags
 call_err clerk1 member.create '{"name":"王五","phone":"13700000001","consent":"yes"}' bad_request consent
 call_err clerk1 member.create '{"name":"王五","phone":"13700000001","card_no":"81234567890"}' invalid card_no

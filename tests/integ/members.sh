@@ -27,7 +27,7 @@ call_err clerk1 member.create '{"name":"王五","phone":"13700000001","birthday"
 call_err clerk1 member.create '{"name":"王五","phone":"13700000001","birthday":"2999-01-01"}' invalid birthday
 call_err clerk1 member.create '{"name":"王五","phone":"13700000001","gender":"x"}' invalid gender
 call_err clerk1 member.create '{"name":123,"phone":"13700000001"}' bad_request name
-call_err clerk1 member.create '{"name":"王五","phone":"13700000001","tags":[1]}' invalid tags
+call_err clerk1 member.create '{"name":"王五","phone":"13700000001","tags":[1]}' bad_request 'tags[0]'
 call_err clerk1 member.create '{"name":"王五","phone":"13700000001","card_no":"81234567890"}' invalid card_no
 call_err clerk1 member.create '{"name":"王五","phone":"13700000001","referral_code":"NOPE"}' invalid referral_code
 call_err clerk1 member.create '{"name":"王五","phone":"13700000001","branch":"XX"}' invalid branch

@@ -65,7 +65,7 @@ assert_contains "$out" '"member.search"' "methods list"
 login=$(/usr/bin/python3 -c 'import json,sys
 for m in json.loads(sys.argv[1])["methods"]:
     if m["name"] == "session.login": print(json.dumps(m, sort_keys=True))' "$out")
-assert_eq "$login" '{"login": false, "name": "session.login", "params": [{"name": "staff", "required": true, "type": "str"}, {"name": "password", "required": true, "type": "str"}], "roles": ["clerk", "manager", "hq_admin", "support"], "write": true}' "session.login in the table"
+assert_eq "$login" '{"approval": false, "login": false, "money": false, "name": "session.login", "params": [{"max": 63, "min": 1, "name": "staff", "required": true, "type": "str"}, {"max": 128, "min": 1, "name": "password", "required": true, "secret": true, "type": "str"}], "read": false, "roles": ["clerk", "manager", "hq_admin", "support"], "write": true}' "session.login in the table"
 search=$(/usr/bin/python3 -c 'import json,sys
 for m in json.loads(sys.argv[1])["methods"]:
     if m["name"] == "member.search": print(json.dumps([p["name"] for p in m["params"] if not p["required"]]))' "$out")

@@ -28,8 +28,13 @@ class Server:
                              capture_output=True).stdout
         self.pub = bytes.fromhex(out.decode().strip())
         self.log = open(os.path.join(self.tmp, 'pawd.log'), 'w')
-        self.proc = subprocess.Popen(list(wrap) + [PAWD, 'serve', self.dir, '--listen',
-                                      '127.0.0.1:%d' % self.port, '--log-level', 'debug'] + list(extra),
+        self.extra, self.wrap = list(extra), list(wrap)
+        self.serve()
+
+    def serve(self):
+        """Start pawd serve on the data directory and wait for its port."""
+        self.proc = subprocess.Popen(self.wrap + [PAWD, 'serve', self.dir, '--listen',
+                                      '127.0.0.1:%d' % self.port, '--log-level', 'debug'] + self.extra,
                                      stdout=self.log, stderr=self.log)
         end = time.time() + 20
         while True:
@@ -60,6 +65,12 @@ class Server:
         if 'Sanitizer' in text or 'runtime error:' in text:
             raise AssertionError('sanitizer report in pawd.log:\n' + text)
         return text
+
+    def restart(self):
+        """SIGTERM pawd, wait for it, and serve the same directory again."""
+        self.proc.terminate()
+        self.proc.wait(20)
+        self.serve()
 
     def stop(self):
         self.proc.terminate()

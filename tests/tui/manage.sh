@@ -18,7 +18,7 @@ tui_wait "New staff member"
 tui_type newbie; tui_keys Tab; tui_type "小新"; tui_keys Tab Tab Tab
 tui_type 24681357
 tui_keys F2
-tui_wait "newbie"
+tui_wait "Saved."
 out=$(call admin staff.list '{}')
 assert_contains "$out" '"newbie"' "staff created"
 # Disable clerk2: asked first; n keeps, y disables.  Walk down to its row
