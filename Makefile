@@ -40,8 +40,8 @@ endif
 
 COMMON	= xmalloc log buf clock loop utf8 match noise chan rpc mpjson enroll hex
 SERVER	= pawd server session dispatch contract role error db migrate audit idem worker staff branch \
-	  device member hits pet rpc-system rpc-session rpc-staff rpc-branch \
-	  rpc-device rpc-member rpc-pet
+	  device member feedback hits pet rpc-system rpc-session rpc-staff \
+	  rpc-branch rpc-device rpc-audit rpc-member rpc-feedback rpc-pet
 CLIENT	= paw client call enrollc ui ui-widgets ui-login ui-home ui-member \
 	  ui-pet ui-staff ui-device keys
 
@@ -107,6 +107,7 @@ $(B)/tests/bench-jitter: $(B)/bench/jitter.o $(COMMON_O)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 SEED_O	= $(B)/bench/seed.o $(B)/server/member.o $(B)/server/pet.o \
+	  $(B)/server/feedback.o $(B)/server/audit.o \
 	  $(B)/server/db.o $(B)/server/migrate.o $(B)/server/error.o \
 	  $(B)/server/branch.o $(B)/server/hits.o
 $(B)/tests/bench-seed: $(SEED_O) $(COMMON_O)

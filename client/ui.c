@@ -84,6 +84,7 @@ static const char *const code_errs[ERR__COUNT] = {
 	[ERR_UNAVAILABLE] = N_("The server did not answer in time"),
 	[ERR_NO_METHOD] = N_("The server does not offer this yet"),
 	[ERR_DISCONNECTED] = N_("No connection to the server"),
+	[ERR_APPROVAL_REQUIRED] = N_("A manager must approve this"),
 };
 
 const char *

@@ -312,17 +312,19 @@ mp_pack_kstr_or_nil(msgpack_packer *pk, const char *key, const char *val)
 
 void
 rpc_pack_error(msgpack_packer *pk, enum err_code code, const char *message,
-    const char *field, const char *card_no, int archived)
+    const char *field, const struct rpc_extra *extra, int nextra)
 {
-	int	ref = card_no != NULL && *card_no != '\0';
+	int	i;
 
-	msgpack_pack_map(pk, 2 + (field != NULL) + 2 * ref);
+	msgpack_pack_map(pk, 2 + (field != NULL) + (uint32_t)nextra);
 	mp_pack_kstr(pk, "code", err_word(code));
 	mp_pack_kstr(pk, "message", message);
 	if (field != NULL)
 		mp_pack_kstr(pk, "field", field);
-	if (ref) {
-		mp_pack_kstr(pk, "card_no", card_no);
-		mp_pack_kbool(pk, "archived", archived);
+	for (i = 0; i < nextra; i++) {
+		if (extra[i].is_bool)
+			mp_pack_kbool(pk, extra[i].key, extra[i].flag);
+		else
+			mp_pack_kstr(pk, extra[i].key, extra[i].str);
 	}
 }

@@ -73,13 +73,21 @@ void	mp_pack_knil(msgpack_packer *, const char *key);
 /* Key and string, or nil when val is NULL. */
 void	mp_pack_kstr_or_nil(msgpack_packer *, const char *key, const char *val);
 
-/* Pack an error map {code, message[, field]}. */
 /*
- * An error map {code, message, field?, card_no?, archived?}: card_no names
- * the member a conflict is with (NULL or "" for none), archived whether
- * that member is archived.
+ * More keys an error may carry (DESIGN 6.5 allows them): what the domain
+ * adds, such as the member a conflict is with.  key is static; a string
+ * value is copied.
  */
+#define RPC_EXTRA_MAX	4
+struct rpc_extra {
+	const char	*key;
+	int		 is_bool;
+	char		 str[64];	/* or */
+	int		 flag;
+};
+
+/* Pack an error map {code, message, field?, and the extra keys}. */
 void	rpc_pack_error(msgpack_packer *, enum err_code, const char *message,
-	    const char *field, const char *card_no, int archived);
+	    const char *field, const struct rpc_extra *, int nextra);
 
 #endif

@@ -5,10 +5,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "log.h"
 #include "pawd.h"
@@ -29,6 +32,8 @@ struct db {
 	size_t		 nused;
 	struct hits	*hits;
 	int		 fresh;		/* the read snapshot began in this request */
+	uint8_t		 audit_key[32];
+	int		 has_audit_key;
 };
 
 struct db *
@@ -99,6 +104,7 @@ db_close(struct db *db)
 		return;
 	for (i = 0; i < DB_CACHE; i++)
 		sqlite3_finalize(db->cache[i].st);
+	sodium_memzero(db->audit_key, sizeof db->audit_key);
 	if (sqlite3_close(db->h) != SQLITE_OK)
 		log_warn("database close: %s", sqlite3_errmsg(db->h));
 	free(db);
@@ -361,6 +367,37 @@ db_json_key(struct db *db, const char *sql, const char *key)
 	if ((st = db_prep(db, sql)) != NULL)
 		db_bind_text(st, 1, key);
 	return db_json_row(st);
+}
+
+int
+db_integrity(struct db *db, char *msg, size_t len)
+{
+	sqlite3_stmt	*st;
+	int		 rc = -1;
+
+	snprintf(msg, len, "cannot run the check");
+	if (sqlite3_prepare_v2(db->h, "PRAGMA integrity_check", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(msg, len, "%s", db_col(st, 0));
+		rc = strcmp(msg, "ok") == 0 ? 0 : -1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void
+db_set_audit_key(struct db *db, const uint8_t key[32])
+{
+	memcpy(db->audit_key, key, sizeof db->audit_key);
+	db->has_audit_key = 1;
+}
+
+const uint8_t *
+db_audit_key(struct db *db)
+{
+	return db->has_audit_key ? db->audit_key : NULL;
 }
 
 const char *

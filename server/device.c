@@ -218,7 +218,7 @@ device_list(struct db *db, const char *branch, device_fn *cb, void *arg)
 }
 
 int
-device_revoke(struct db *db, int64_t id, const char *branch, struct perr *err)
+device_revoke(struct db *db, int64_t id, struct perr *err)
 {
 	static const char sql[] = "UPDATE device SET revoked = ? WHERE id = ?";
 	static const char drop[] = "DELETE FROM staff_token WHERE device = ?";
@@ -227,9 +227,6 @@ device_revoke(struct db *db, int64_t id, const char *branch, struct perr *err)
 
 	if (device_get(db, id, &d, err) != 0)
 		return -1;
-	if (branch != NULL && strcmp(d.branch, branch) != 0)
-		return perr_set(err, ERR_FORBIDDEN, "id",
-		    "device %lld belongs to another branch", (long long)id);
 	if (d.revoked)
 		return perr_set(err, ERR_CONFLICT, "id",
 		    "device %lld is already revoked", (long long)id);

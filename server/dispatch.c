@@ -99,6 +99,42 @@ rpc_fail_perr(struct req *req, const struct perr *e)
 	req->err = *e;
 }
 
+int
+scope_check(struct req *req, const char *branch, const char *field)
+{
+	const struct caller	*w = &req->who;
+	int			 f = req->m->flags;
+
+	if (!(f & (F_SCOPE_OWN | F_SCOPE_HQ)) || branch == NULL)
+		return 0;
+	/* Support diagnoses the whole chain and can change nothing there. */
+	if ((f & F_SCOPE_HQ) && (w->role & (R_HQ | R_SUPPORT)))
+		return 0;
+	if (strcmp(branch, w->staff_branch) == 0)
+		return 0;
+	return rpc_fail(req, ERR_FORBIDDEN, field,
+	    "%s: %s works for branch %s only, not %s", req->m->name,
+	    w->staff[0] != '\0' ? w->staff : "this session", w->staff_branch,
+	    branch);
+}
+
+/* The declared branch parameters, checked against the method's scope. */
+static int
+scope_params(struct req *req)
+{
+	const struct param	*p;
+	const char		*b;
+
+	for (p = req->m->params->list; p->name != NULL; p++) {
+		if (!(p->flags & P_BRANCH))
+			continue;
+		b = *(const char **)((const char *)req->in + p->off);
+		if (scope_check(req, b, p->name) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Decode the params against the method's declaration: req->in. */
 static int
 rpc_check_params(struct req *req)
@@ -113,19 +149,21 @@ rpc_check_params(struct req *req)
 		req->failed = 1;
 		return -1;
 	}
-	return 0;
+	return scope_params(req);
 }
 
 void
 rpc_audit(struct req *req, const char *entity, const char *id,
-    const char *before)
+    const char *before, char *after)
 {
 	free(req->audit_entity);
 	free(req->audit_id);
 	free(req->audit_before);
+	free(req->audit_after);
 	req->audit_entity = xstrdup(entity);
 	req->audit_id = id != NULL ? xstrdup(id) : NULL;
 	req->audit_before = before != NULL ? xstrdup(before) : NULL;
+	req->audit_after = after;
 }
 
 void
@@ -142,6 +180,8 @@ rpc_actor(struct req *req, struct actor *a)
 	}
 	a->device = w->device;
 	a->branch = w->branch[0] != '\0' ? w->branch : NULL;
+	a->staff_branch = w->staff_branch[0] != '\0' ? w->staff_branch : NULL;
+	a->approver = req->approver[0] != '\0' ? req->approver : NULL;
 }
 
 void
@@ -181,6 +221,7 @@ req_free(struct req *req)
 {
 	arena_free(req->arena);
 	free(req->gate);
+	free(req->approval);
 	free(req->ctx);
 	free(req->audit_entity);
 	free(req->audit_id);
@@ -209,12 +250,19 @@ req_result_json(struct req *req)
 	return s;
 }
 
-/* Commit (with the audit row) or roll back the method's transaction. */
+/*
+ * Commit (with the audit row) or roll back the method's transaction.  The
+ * audit row is what the handler stated, its result as the "after" unless
+ * it stated one; a write that states nothing has forgotten its row, and
+ * fails rather than commit unaudited.  audit_commit() is the one way every
+ * write ends, here as in jobs and on the command line.
+ */
 static void
 req_end_tx(struct req *req)
 {
 	struct actor	 a;
 	char		*after;
+	int		 rc;
 
 	if (!(req->m->flags & F_WRITE) || !db_in_tx(req->db))
 		return;
@@ -223,30 +271,30 @@ req_end_tx(struct req *req)
 		db_rollback(req->db);
 		return;
 	}
-	if (req->audit_entity != NULL) {
-		rpc_actor(req, &a);
-		after = req->failed ? NULL : req->audit_after != NULL ?
-		    xstrdup(req->audit_after) : req_result_json(req);
-		if (audit_add(req->db, &a, req->m->name, req->audit_entity,
-		    req->audit_id, req->audit_before, after) != 0) {
-			free(after);
-			db_rollback(req->db);
-			rpc_fail(req, ERR_INTERNAL, NULL, "audit write failed");
-			return;
-		}
+	if (req->audit_entity == NULL && !req->failed) {
+		db_rollback(req->db);
+		rpc_fail(req, ERR_INTERNAL, NULL, "%s stated no audit entity",
+		    req->m->name);
+		return;
+	}
+	rpc_actor(req, &a);
+	if (!req->failed && req->idem_key[0] != '\0' &&
+	    idem_store(req->db, req->idem_key, req->idem_digest, req->m->name,
+	    &a, req->sb.data, req->sb.size) != 0) {
+		db_rollback(req->db);
+		rpc_fail(req, ERR_INTERNAL, NULL, "idempotency record not stored");
+		return;
+	}
+	if (req->audit_entity == NULL)		/* a refusal that keeps a count */
+		rc = db_commit(req->db);
+	else {
+		after = req->audit_after != NULL ? xstrdup(req->audit_after) :
+		    req->failed ? NULL : req_result_json(req);
+		rc = audit_commit(req->db, &a, req->m->name, req->audit_entity,
+		    req->audit_id, req->audit_before, after);
 		free(after);
 	}
-	if (!req->failed && req->idem_key[0] != '\0') {
-		rpc_actor(req, &a);
-		if (idem_store(req->db, req->idem_key, req->idem_digest,
-		    req->m->name, &a, req->sb.data, req->sb.size) != 0) {
-			db_rollback(req->db);
-			rpc_fail(req, ERR_INTERNAL, NULL,
-			    "idempotency record not stored");
-			return;
-		}
-	}
-	if (db_commit(req->db) != 0)
+	if (rc != 0)
 		rpc_fail(req, ERR_INTERNAL, NULL, "commit failed");
 	else
 		atomic_fetch_add(&req->srv->commits, 1);	/* read_snapshot() */
@@ -264,7 +312,7 @@ req_pack_reply(struct req *req)
 	msgpack_pack_uint32(&pk, req->msgid);
 	if (req->failed) {
 		rpc_pack_error(&pk, req->err.code, req->err.msg,
-		    req->err.field, req->err.card_no, req->err.archived);
+		    req->err.field, req->err.extra, req->err.nextra);
 		msgpack_pack_nil(&pk);
 	} else {
 		msgpack_pack_nil(&pk);
@@ -365,13 +413,101 @@ req_replay(struct req *req)
 	return rc != 0;
 }
 
+/*
+ * A manager's approval typed at a clerk's session: the password is checked
+ * on a worker (Argon2id), against a dummy hash for an unknown or disabled
+ * approver so that it takes as long, before the method's transaction
+ * begins; the verdict is applied inside it (a wrong password counts
+ * towards the approver's lockout and is kept, with its audit row, even
+ * though the call is refused).
+ */
+struct approval {
+	char		 hash[128];
+	int		 known;
+	int		 ok;
+	int		 checked;
+};
+
+static void
+approval_verify(void *arg)
+{
+	struct req	*req = arg;
+	struct approval	*ap = req->approval;
+	const char	*pw = req->gate->approver_password;
+
+	ap->ok = staff_verify(ap->known ? ap->hash : staff_dummy_hash(), pw) &&
+	    ap->known;
+	sodium_memzero(ap->hash, sizeof ap->hash);
+}
+
+static void	req_run_main(void *);
+
+static void
+approval_done(void *arg)
+{
+	struct req	*req = arg;
+
+	req->approval->checked = 1;
+	req_run_main(req);
+}
+
+/* In the method's transaction: 0 if approved, -1 refused (and answered). */
+static int
+approval_apply(struct req *req)
+{
+	struct approval	*ap = req->approval;
+	const char	*id = req->gate->approver;
+	struct perr	 err;
+	int		 flags = 0;
+
+	if (staff_approve(req->db, id, ap->known, ap->ok, req->who.branch,
+	    &flags, &err) != 0) {
+		rpc_fail_perr(req, &err);
+		if (flags & STAFF_LOGIN_COUNTED) {
+			req->commit_on_error = 1;
+			rpc_audit(req, "staff", id, NULL, xasprintf(
+			    "{\"approval\":\"refused\",\"locked\":%s}",
+			    (flags & STAFF_LOGIN_LOCKED) ? "true" : "false"));
+		}
+		return -1;
+	}
+	snprintf(req->approver, sizeof req->approver, "%s", id);
+	return 0;
+}
+
+/*
+ * Gatekeeping of a method that needs a manager, after the role check: the
+ * caller's own session approves when they could approve; a clerk's call
+ * carries approver and approver_password.  0 if it may go on.
+ */
+static int
+approval_admit(struct req *req)
+{
+	const struct caller	*w = &req->who;
+
+	if (!(req->m->flags & F_APPROVE))
+		return 0;
+	if (w->role == R_HQ || (w->role == R_MANAGER &&
+	    strcmp(w->staff_branch, w->branch) == 0)) {
+		snprintf(req->approver, sizeof req->approver, "%s", w->staff);
+		return 0;
+	}
+	if (req->gate->approver == NULL || req->gate->approver_password == NULL)
+		return rpc_fail(req, ERR_APPROVAL_REQUIRED, "approver",
+		    "%s needs a manager's approval: approver and "
+		    "approver_password", req->m->name);
+	req->approval = xcalloc(1, sizeof *req->approval);
+	return 0;
+}
+
 /* Run fn inside the method's transaction (if F_WRITE), then answer. */
 static void
 req_run(struct req *req, void (*fn)(struct req *))
 {
 	if ((req->m->flags & F_WRITE) && db_begin(req->db) != 0)
 		rpc_fail(req, ERR_INTERNAL, NULL, "database busy");
-	else if (req_replay(req) == 0)
+	else if ((req->approval == NULL || approval_apply(req) == 0) &&
+	    req_replay(req) == 0)
 		fn(req);
 	req_reply(req);
 }
@@ -426,8 +562,19 @@ static void
 req_run_main(void *arg)
 {
 	struct req	*req = arg;
+	struct approval	*ap = req->approval;
+	int		 disabled;
 
 	req->db = req->srv->db;
+	if (ap != NULL && !ap->checked) {
+		if (staff_pwhash(req->db, req->gate->approver, ap->hash,
+		    &disabled) == 0 && !disabled)
+			ap->known = 1;
+		db_release(req->db);
+		worker_submit(req->srv->worker, approval_verify, approval_done,
+		    req);
+		return;
+	}
 	if (req->m->flags & F_ASYNC)
 		req->m->fn(req);	/* answers later through rpc_continue() */
 	else
@@ -518,7 +665,8 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 		req_reply(req);
 		return;
 	}
-	if (rpc_admit(req, req->m) != 0 || rpc_check_params(req) != 0) {
+	if (rpc_admit(req, req->m) != 0 || rpc_check_params(req) != 0 ||
+	    approval_admit(req) != 0) {
 		req_reply(req);
 		return;
 	}
@@ -529,7 +677,7 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 		return;
 	}
 	req->remote = s->shard->index != 0;
-	if (req->remote || (req->m->flags & F_ASYNC)) {
+	if (req->remote || (req->m->flags & F_ASYNC) || req->approval != NULL) {
 		/* Answered later: hold the session's next records till then. */
 		req->counted = 1;
 		s->pending++;

@@ -23,6 +23,52 @@
 #include "pawd.h"
 #include "xmalloc.h"
 
+void
+hits_mask_phone(const char *phone, char *out, size_t len)
+{
+	size_t	n = strlen(phone);
+	char	m[12] = "***********";	/* the first 3 and the last 4 */
+
+	if (len == 0)
+		return;
+	if (n < 8)
+		memcpy(m, "****", 5);
+	else {
+		memcpy(m, phone, 3);
+		memcpy(m + 7, phone + n - 4, 5);
+	}
+	n = strlen(m) + 1;
+	memcpy(out, m, n < len ? n : len);
+	out[len - 1] = '\0';
+}
+
+static void
+pack_col(msgpack_packer *pk, const char *key, sqlite3_stmt *st, int col)
+{
+	const char	*t = db_col(st, col);	/* text first, then its length */
+
+	mp_pack_strn(pk, key, strlen(key));
+	mp_pack_strn(pk, t, (size_t)sqlite3_column_bytes(st, col));
+}
+
+void
+hits_pack_row(sqlite3_stmt *st, msgpack_sbuffer *sb)
+{
+	msgpack_packer	pk;
+	char		phone[32];
+
+	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+	hits_mask_phone(db_col(st, 3), phone, sizeof phone);
+	msgpack_pack_map(&pk, 7);
+	mp_pack_kint(&pk, "id", sqlite3_column_int64(st, 0));
+	pack_col(&pk, "card_no", st, 1);
+	pack_col(&pk, "name", st, 2);
+	mp_pack_kstr(&pk, "phone", phone);
+	pack_col(&pk, "branch", st, 4);
+	mp_pack_kbool(&pk, "archived", sqlite3_column_int(st, 5));
+	pack_col(&pk, "pets", st, 6);
+}
+
 /* Member ids beyond this are not cached (ids are dense from 1). */
 #define HITS_MAX_ID	(64 * 1024 * 1024)
 
@@ -51,7 +97,7 @@ rec_from_row(sqlite3_stmt *st, msgpack_sbuffer *sb)
 	struct hit_rec	*r;
 
 	sb->size = 0;
-	member_hit_pack(st, sb);
+	hits_pack_row(st, sb);
 	r = xmalloc(sizeof *r + sb->size);
 	r->size = (uint32_t)(sizeof *r + sb->size);
 	memcpy(r->row, sb->data, sb->size);

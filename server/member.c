@@ -1,6 +1,6 @@
 /*
  * Members (C1): validation, card numbers, duplicate phones, the search
- * index, search and feedback.
+ * index and search.
  *
  * Search keeps member_gram: the single characters and character bigrams of
  * the names of each member and of their active pets, Latin folded to lower
@@ -113,7 +113,6 @@ member_text(const char *in, const char *field, size_t min, size_t max,
 }
 
 const char *const member_genders[] = { "", "female", "male", "other", NULL };
-const char *const feedback_kinds[] = { "good", "bad", NULL };
 
 /*
  * Normalise a phone that matches PHONE_PATTERN: drop spaces and dashes,
@@ -145,24 +144,6 @@ phone_normal(const char *in, char *out, size_t len)
 	return 0;
 }
 
-void
-member_mask_phone(const char *phone, char *out, size_t len)
-{
-	size_t	n = strlen(phone);
-	char	m[12] = "***********";	/* the first 3 and the last 4 */
-
-	if (len == 0)
-		return;
-	if (n < 8)
-		memcpy(m, "****", 5);
-	else {
-		memcpy(m, phone, 3);
-		memcpy(m + 7, phone + n - 4, 5);
-	}
-	n = strlen(m) + 1;
-	memcpy(out, m, n < len ? n : len);
-	out[len - 1] = '\0';
-}
 
 /* Luhn check digit over the digits of s. */
 static char
@@ -265,9 +246,8 @@ phone_free(struct db *db, const char *phone, int64_t self, struct perr *err)
 		    "phone already belongs to %smember %s",
 		    sqlite3_column_int(st, 2) ? "archived " : "",
 		    db_col(st, 1));
-		snprintf(err->card_no, sizeof err->card_no, "%s",
-		    db_col(st, 1));
-		err->archived = sqlite3_column_int(st, 2);
+		perr_extra_str(err, "card_no", db_col(st, 1));
+		perr_extra_bool(err, "archived", sqlite3_column_int(st, 2));
 		return -1;
 	}
 	return 0;
@@ -994,33 +974,6 @@ search_bind(struct db *db, const char *sql, const struct search *s,
 }
 
 /* A text column as a str, by its length: no strlen, no copy. */
-static void
-pack_col(msgpack_packer *pk, const char *key, sqlite3_stmt *st, int col)
-{
-	const char	*t = db_col(st, col);	/* text first, then its length */
-
-	mp_pack_strn(pk, key, strlen(key));
-	mp_pack_strn(pk, t, (size_t)sqlite3_column_bytes(st, col));
-}
-
-void
-member_hit_pack(sqlite3_stmt *st, msgpack_sbuffer *sb)
-{
-	msgpack_packer	pk;
-	char		phone[32];
-
-	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-	member_mask_phone(db_col(st, 3), phone, sizeof phone);
-	msgpack_pack_map(&pk, 7);
-	mp_pack_kint(&pk, "id", sqlite3_column_int64(st, 0));
-	pack_col(&pk, "card_no", st, 1);
-	pack_col(&pk, "name", st, 2);
-	mp_pack_kstr(&pk, "phone", phone);
-	pack_col(&pk, "branch", st, 4);
-	mp_pack_kbool(&pk, "archived", sqlite3_column_int(st, 5));
-	pack_col(&pk, "pets", st, 6);
-}
-
 /*
  * The rows of ids, in order: from the cache, brought up to date first, or
  * (not cached yet, or no cache) from the member table.
@@ -1061,7 +1014,7 @@ hits_emit(struct db *db, const int64_t *ids, size_t n, member_hit_fn *cb,
 		if (sqlite3_step(st) != SQLITE_ROW)
 			continue;
 		sb.size = 0;
-		member_hit_pack(st, &sb);
+		hits_pack_row(st, &sb);
 		cb(sb.data, sb.size, arg);
 	}
 	msgpack_sbuffer_destroy(&sb);
@@ -1115,111 +1068,4 @@ member_search(struct db *db, const char *query, struct member_page *pg,
 	free(q);
 	hits_emit(db, ids, n, cb, arg);
 	return 0;
-}
-
-/* ---- feedback ---- */
-
-int64_t
-feedback_add(struct db *db, int64_t member, const char *kind, const char *text,
-    const struct actor *a, struct perr *err)
-{
-	static const char sql[] =
-	    "INSERT INTO feedback (member_id, kind, text, staff, branch, "
-	    "created) VALUES (?, ?, ?, ?, ?, ?)";
-	struct member	 m;
-	sqlite3_stmt	*st;
-	char		*t;
-	int		 rc;
-
-	if (member_get(db, member, NULL, &m, err) != 0) {
-		err->field = "member_id";
-		return -1;
-	}
-	if (kind == NULL || !one_of(kind, feedback_kinds))
-		return perr_set(err, ERR_INVALID, "kind",
-		    "kind must be good or bad");
-	if (member_text(text != NULL ? text : "", "text", 1, FEEDBACK_TEXT_MAX, 1,
-	    &t, err) != 0)
-		return -1;
-	if ((st = db_prep(db, sql)) == NULL) {
-		free(t);
-		return perr_set(err, ERR_INTERNAL, NULL, "database error");
-	}
-	sqlite3_bind_int64(st, 1, member);
-	db_bind_text(st, 2, kind);
-	db_bind_text(st, 3, t);
-	db_bind_text(st, 4, a != NULL ? a->staff : NULL);
-	db_bind_text(st, 5, a != NULL ? a->branch : NULL);
-	sqlite3_bind_int64(st, 6, clock_now());
-	rc = db_step_done(db, st);
-	free(t);
-	if (rc != 0)
-		return perr_set(err, ERR_INTERNAL, NULL, "database error");
-	return db_last_id(db);
-}
-
-#define FEEDBACK_COLS "id, member_id, kind, text, coalesce(staff, ''), " \
-    "coalesce(branch, ''), created"
-
-static void
-feedback_from_row(struct feedback *f, sqlite3_stmt *st)
-{
-	memset(f, 0, sizeof *f);
-	f->id = sqlite3_column_int64(st, 0);
-	f->member_id = sqlite3_column_int64(st, 1);
-	db_copy_col(f->kind, sizeof f->kind, st, 2);
-	db_copy_col(f->text, sizeof f->text, st, 3);
-	db_copy_col(f->staff, sizeof f->staff, st, 4);
-	db_copy_col(f->branch, sizeof f->branch, st, 5);
-	f->created = sqlite3_column_int64(st, 6);
-}
-
-int
-feedback_get(struct db *db, int64_t id, struct feedback *f, struct perr *err)
-{
-	static const char sql[] =
-	    "SELECT " FEEDBACK_COLS " FROM feedback WHERE id = ?";
-	sqlite3_stmt	*st = db_prep(db, sql);
-
-	if (st == NULL)
-		return perr_set(err, ERR_INTERNAL, NULL, "database error");
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return perr_set(err, ERR_NOT_FOUND, "id", "no such feedback");
-	feedback_from_row(f, st);
-	return 0;
-}
-
-int
-feedback_list(struct db *db, int64_t member, int limit, feedback_fn *cb,
-    void *arg)
-{
-	static const char sql[] =
-	    "SELECT " FEEDBACK_COLS " FROM feedback WHERE member_id = ? "
-	    "ORDER BY id DESC LIMIT ?";
-	sqlite3_stmt	*st = db_prep(db, sql);
-	struct feedback	 f;
-	int		 n = 0;
-
-	if (st == NULL)
-		return 0;
-	sqlite3_bind_int64(st, 1, member);
-	sqlite3_bind_int(st, 2, limit);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		feedback_from_row(&f, st);
-		cb(&f, arg);
-		n++;
-	}
-	return n;
-}
-
-char *
-feedback_json(struct db *db, int64_t id)
-{
-	static const char sql[] =
-	    "SELECT json_object('id', id, 'member_id', member_id, "
-	    "'kind', kind, 'text', text, 'staff', staff, 'branch', branch) "
-	    "FROM feedback WHERE id = ?";
-
-	return db_json(db, sql, id);
 }

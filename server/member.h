@@ -139,7 +139,7 @@ struct feedback {
 	int64_t	created;
 };
 
-/* One result-list row, packed (member_hit_pack). */
+/* One result-list row, packed (hits_pack_row). */
 typedef void	member_hit_fn(const char *row, size_t len, void *);
 typedef void	pet_fn(const struct pet *, void *);
 typedef void	feedback_fn(const struct feedback *, void *);
@@ -193,11 +193,11 @@ const char	*hits_row(const char *buf, ssize_t at, size_t *len);
  * phone (masked), branch, archived and pets.  The cache keeps rows in this
  * form, so a page of results is a copy.
  */
-void		 member_hit_pack(sqlite3_stmt *, msgpack_sbuffer *);
+void		 hits_pack_row(sqlite3_stmt *, msgpack_sbuffer *);
+/* Mask a phone for lists: 138****5678. */
+void		 hits_mask_phone(const char *phone, char *out, size_t len);
 /* JSON of a member row for the audit trail (caller frees), NULL if none. */
 char	*member_json(struct db *, int64_t id);
-/* Mask a phone for lists: 138****5678. */
-void	member_mask_phone(const char *phone, char *out, size_t len);
 /*
  * Rebuild the search grams of one member (their name and their active pets'
  * names) and the pet names shown in result lists.

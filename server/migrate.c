@@ -1,6 +1,7 @@
 /*
  * Schema migrations: schema/NNN-name.sql applied in order, each in its own
- * transaction together with its row in schema_migration.  Files are never
+ * transaction together with its C step if it has one (migrate_steps) and
+ * its row in schema_migration.  Files are never
  * edited once shipped; a new change is a new file.
  */
 #include <dirent.h>
@@ -8,9 +9,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "log.h"
 #include "pawd.h"
 #include "xmalloc.h"
+
+/*
+ * Steps in C that a migration runs after its SQL, in the same transaction
+ * (backfills of digests, search keys ...), recorded with it.
+ */
+static const struct {
+	const char	*name;
+	int		(*fn)(struct db *);
+} migrate_steps[] = {
+	{ "006-audit-chain.sql", audit_backfill },
+};
+
+static int
+migrate_step(struct db *db, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof migrate_steps / sizeof migrate_steps[0]; i++) {
+		if (strcmp(migrate_steps[i].name, name) == 0)
+			return migrate_steps[i].fn(db);
+	}
+	return 0;
+}
 
 static int
 migrate_cmp(const void *a, const void *b)
@@ -55,8 +80,7 @@ static int
 migrate_one(struct db *db, const char *dir, const char *name)
 {
 	static const char sql[] =
-	    "INSERT INTO schema_migration (name, applied) "
-	    "VALUES (?, strftime('%s','now'))";
+	    "INSERT INTO schema_migration (name, applied) VALUES (?, ?)";
 	char		*path = xasprintf("%s/%s", dir, name), *text;
 	sqlite3_stmt	*st;
 	int		 rc = -1;
@@ -68,11 +92,13 @@ migrate_one(struct db *db, const char *dir, const char *name)
 	}
 	if (db_begin(db) != 0)
 		goto out;
-	if (db_exec(db, text) != 0 || (st = db_prep(db, sql)) == NULL) {
+	if (db_exec(db, text) != 0 || migrate_step(db, name) != 0 ||
+	    (st = db_prep(db, sql)) == NULL) {
 		db_rollback(db);
 		goto out;
 	}
 	db_bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, clock_now());
 	if (db_step_done(db, st) != 0 || db_commit(db) != 0) {
 		db_rollback(db);
 		goto out;

@@ -30,6 +30,7 @@ usage(void)
 	    "                  [--idle-timeout SECONDS] [--max-sessions N]\n"
 	    "                  [--threads N]\n"
 	    "       pawd pubkey DIR\n"
+	    "       pawd check DIR\n"
 	    "       pawd enroll DIR --branch CODE\n"
 	    "       pawd device add DIR --branch CODE --pubkey HEX [--name NAME]\n"
 	    "       pawd version\n");
@@ -158,8 +159,8 @@ cmd_init(const char *dir)
 	if (db_begin(db) != 0 ||
 	    branch_insert(db, "HQ", "Headquarters", "", "", &err) != 0 ||
 	    staff_insert(db, "admin", "HQ admin", R_HQ, "HQ", hash, &err) != 0 ||
-	    audit_add(db, &(struct actor){ .branch = "HQ" }, "pawd.init",
-	    "branch", "HQ", NULL, NULL) != 0 || db_commit(db) != 0) {
+	    audit_commit(db, &(struct actor){ .branch = "HQ" }, "pawd.init",
+	    "branch", "HQ", NULL, NULL) != 0) {
 		db_rollback(db);
 		fprintf(stderr, "pawd: init failed: %s\n", err.msg);
 		unlink(path);
@@ -171,6 +172,42 @@ cmd_init(const char *dir)
 	db_close(db);
 out:
 	free(path);
+	return rc;
+}
+
+/*
+ * Check a data directory: SQLite's integrity check, then the audit chain
+ * row by row.  Prints the chain head (to keep off the machine: a trail cut
+ * short at its end still fits, but no longer ends at that head).
+ */
+static int
+cmd_check(const char *dir)
+{
+	struct db	*db = open_db(dir);
+	uint8_t		 head[AUDIT_DIGEST_LEN];
+	char		 msg[256], hex[2 * AUDIT_DIGEST_LEN + 1];
+	int64_t		 n, bad;
+	int		 rc = 0;
+
+	if (db_integrity(db, msg, sizeof msg) != 0) {
+		printf("database: %s\n", msg);
+		rc = 1;
+	} else
+		printf("database: ok\n");
+	if ((n = audit_verify(db, &bad, head)) < 0) {
+		printf("audit chain: cannot be read\n");
+		rc = 1;
+	} else {
+		hex_encode(head, sizeof head, hex);
+		if (bad > 0) {
+			printf("audit chain: row %lld does not fit; the %lld rows "
+			    "before it do\n", (long long)bad, (long long)n);
+			rc = 1;
+		} else
+			printf("audit chain: %lld rows, all fit\n", (long long)n);
+		printf("audit head: %s\n", hex);
+	}
+	db_close(db);
 	return rc;
 }
 
@@ -233,8 +270,8 @@ cmd_enroll(const char *dir, int argc, char **argv)
 	db = open_db(dir);
 	if (db_begin(db) != 0 ||
 	    device_enroll_code(db, pub, branch, code, &err) != 0 ||
-	    audit_add(db, &(struct actor){ .branch = branch }, "pawd.enroll",
-	    "branch", branch, NULL, NULL) != 0 || db_commit(db) != 0) {
+	    audit_commit(db, &(struct actor){ .branch = branch }, "pawd.enroll",
+	    "branch", branch, NULL, NULL) != 0) {
 		db_rollback(db);
 		fprintf(stderr, "pawd: %s\n", err.msg);
 		db_close(db);
@@ -267,8 +304,8 @@ cmd_device_add(const char *dir, int argc, char **argv)
 	db = open_db(dir);
 	if (db_begin(db) != 0 ||
 	    (id = device_insert(db, key, branch, name ? name : "", &err)) < 0 ||
-	    audit_add(db, &(struct actor){ .branch = branch }, "pawd.device.add",
-	    "device", hex, NULL, NULL) != 0 || db_commit(db) != 0) {
+	    audit_commit(db, &(struct actor){ .branch = branch },
+	    "pawd.device.add", "device", hex, NULL, NULL) != 0) {
 		db_rollback(db);
 		fprintf(stderr, "pawd: %s\n", err.msg);
 		db_close(db);
@@ -363,6 +400,8 @@ main(int argc, char **argv)
 		return cmd_init(argv[2]);
 	if (strcmp(argv[1], "pubkey") == 0)
 		return cmd_pubkey(argv[2]);
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argv[2]);
 	if (strcmp(argv[1], "serve") == 0)
 		return cmd_serve(argv[2], argc - 3, argv + 3);
 	if (strcmp(argv[1], "enroll") == 0)

@@ -36,6 +36,15 @@
 #define F_READ		0x20	/* reads the database only: on the session's loop */
 #define F_APPROVE	0x40	/* needs a manager's approval */
 #define F_SESSION	0x80	/* changes the caller's session: never replayed */
+/*
+ * Scope: which branches the caller may name or touch.  None: any branch.
+ * F_SCOPE_OWN: their own (home) branch only, HQ admins included;
+ * F_SCOPE_HQ: their own, any for HQ admins.  The gatekeeper checks the
+ * branch parameters (P_BRANCH) and handlers check the branch of an entity
+ * they load, both with scope_check().
+ */
+#define F_SCOPE_OWN	0x100
+#define F_SCOPE_HQ	0x200
 
 #define ID_MAX		64	/* staff ids, branch codes */
 #define IDEM_DIGEST_LEN	32	/* bytes of a request's digest (idem.c) */
@@ -46,21 +55,24 @@ struct perr {
 	enum err_code	 code;
 	const char	*field;		/* static string or NULL */
 	char		 msg[256];
-	char		 card_no[16];	/* a conflict's member, or "" */
-	int		 archived;	/* ... who is archived */
+	struct rpc_extra extra[RPC_EXTRA_MAX];	/* more keys of the error */
+	int		 nextra;
 };
 
 /* Who did something, for the audit trail. */
 struct actor {
 	const char	*staff;		/* NULL before login */
 	int64_t		 device;
-	const char	*branch;
+	const char	*branch;	/* the device's: where it was done */
+	const char	*staff_branch;	/* the staff member's own */
+	const char	*approver;	/* the manager who approved, or NULL */
 	int		 role;
 };
 
 struct server;
 struct session;
 struct method;
+struct approval;
 
 /* One request being handled. */
 /* Who is on a session: its device, and the staff logged in on it. */
@@ -122,6 +134,8 @@ struct req {
 	char			 idem_key[33];	/* request_id, lower case, or "" */
 	uint8_t			 idem_digest[IDEM_DIGEST_LEN];
 	int			 replayed;	/* answered from the store */
+	char			 approver[ID_MAX];	/* who approved, or "" */
+	struct approval		*approval;	/* a clerk's, being checked */
 	uint8_t			*raw;		/* the record, kept for F_READ */
 	void			*ctx;		/* an async handler's state */
 	int64_t			 kick_device;	/* sessions to cut after the reply */
@@ -139,6 +153,9 @@ int		 role_parse(const char *);
 /* error.c */
 int		 perr_set(struct perr *, enum err_code, const char *field,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Add a key to the error map (key static; at most RPC_EXTRA_MAX). */
+void		 perr_extra_str(struct perr *, const char *key, const char *);
+void		 perr_extra_bool(struct perr *, const char *key, int);
 
 /* db.c */
 struct db;
@@ -191,6 +208,11 @@ int		 db_errcode(struct db *);
 char		*db_json(struct db *, const char *sql, int64_t id);
 /* The same for a row keyed by text (a code, a staff id). */
 char		*db_json_key(struct db *, const char *sql, const char *key);
+/* SQLite's integrity check: 0 if "ok", else -1; its first line in msg. */
+int		 db_integrity(struct db *, char *msg, size_t len);
+/* The key the audit chain is digested with (NULL: none set); copied. */
+void		 db_set_audit_key(struct db *, const uint8_t key[32]);
+const uint8_t	*db_audit_key(struct db *);
 /* The database library's version, for system.version. */
 const char	*db_version(void);
 
@@ -228,11 +250,22 @@ struct audit_entry {
 	int64_t		 at;
 	const char	*staff;
 	int64_t		 device;	/* 0 if none */
-	const char	*branch, *method, *entity, *entity_id;
+	const char	*branch, *staff_branch, *approver;
+	const char	*method, *entity, *entity_id;
 	const char	*before, *after;	/* JSON */
 };
+#define AUDIT_KEY_LEN		32
+#define AUDIT_DIGEST_LEN	32
 typedef void	 audit_fn(const struct audit_entry *, void *);
 int		 audit_add(struct db *, const struct actor *, const char *method,
+		    const char *entity, const char *entity_id,
+		    const char *before, const char *after);
+/*
+ * How every write ends, whoever made it (a method, a job, the command
+ * line): its audit row, then the commit; on failure the transaction is
+ * rolled back.  0 or -1.
+ */
+int		 audit_commit(struct db *, const struct actor *, const char *method,
 		    const char *entity, const char *entity_id,
 		    const char *before, const char *after);
 /*
@@ -241,6 +274,15 @@ int		 audit_add(struct db *, const struct actor *, const char *method,
  */
 int		 audit_list(struct db *, const struct audit_filter *,
 		    audit_fn *, void *, struct perr *);
+/*
+ * Verify the whole chain: the number of rows that fit, the first that does
+ * not in *bad (0: all fit) and the digest of the last that fits in head;
+ * -1 on a database error or without the audit key.
+ */
+int64_t		 audit_verify(struct db *, int64_t *bad,
+		    uint8_t head[AUDIT_DIGEST_LEN]);
+/* Give every row its digest (the migration that starts the chain). */
+int		 audit_backfill(struct db *);
 
 /*
  * contract.c: the typed method contract.  Each method declares its
@@ -281,6 +323,7 @@ enum ptype {
 #define P_RAW		0x2	/* text taken as sent: not trimmed (secrets) */
 #define P_LINES		0x4	/* text may hold newlines */
 #define P_SECRET	0x8	/* never stored: not in audit, digests, logs */
+#define P_BRANCH	0x10	/* names a branch: the method's scope applies */
 #define PARAM_NONE	INT64_MIN	/* an absent integer */
 #define ID_LIMIT	INT64_MAX	/* the largest row id */
 struct param {
@@ -376,9 +419,19 @@ int		 rpc_fail(struct req *, enum err_code, const char *field,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Fail with a domain error. */
 void		 rpc_fail_perr(struct req *, const struct perr *);
-/* Name the entity for the audit row; before is JSON or NULL (copied). */
+/*
+ * The method's scope allows the caller this branch (of a parameter or of
+ * an entity, named by field): 0, or -1 failed as forbidden.
+ */
+int		 scope_check(struct req *, const char *branch, const char *field);
+/*
+ * State what a write changed, for the audit row the gatekeeper writes in
+ * its transaction: the entity, its id, and JSON texts of it before (or
+ * NULL; copied) and after (taken and freed with the request; NULL: the
+ * method's result).  Every write states one, or fails as internal.
+ */
 void		 rpc_audit(struct req *, const char *entity, const char *id,
-		    const char *before);
+		    const char *before, char *after);
 /*
  * The actor of this request: who was logged in when it arrived, so a
  * logout is still theirs; for a request that logged in, who it logged in.
@@ -617,6 +670,13 @@ int		 staff_pwhash(struct db *, const char *id, char hash[128],
 int		 staff_login(struct db *, const char *id, int known, int ok,
 		    struct staff *who, int *flags, struct perr *);
 /*
+ * The same for an approval at a device of branch: the account must be a
+ * manager of that branch or an HQ admin (else forbidden, naming approver);
+ * a wrong password counts towards its lockout as a failed login does.
+ */
+int		 staff_approve(struct db *, const char *id, int known, int ok,
+		    const char *branch, int *flags, struct perr *);
+/*
  * A new resume token of staff on device into token (STAFF_TOKEN_LEN + 1)
  * and its expiry: the token's row id, or -1 if it could not be stored.
  */
@@ -698,17 +758,18 @@ char		*device_json(struct db *, int64_t id);
 /* The devices of branch (NULL: every branch) by id; how many. */
 int		 device_list(struct db *, const char *branch, device_fn *,
 		    void *);
-/*
- * Revoke a device and drop its login tokens.  With branch, only a device
- * of that branch (else forbidden); twice is a conflict.
- */
-int		 device_revoke(struct db *, int64_t id, const char *branch,
-		    struct perr *);
+/* Revoke a device and drop its login tokens; twice is a conflict. */
+int		 device_revoke(struct db *, int64_t id, struct perr *);
 
 /* ---- members and pets (member.c, pet.c) ---- */
 #include "member.h"
 
 /* rpc-pet.c */
 void		 pack_pet(msgpack_packer *, const struct pet *);
+
+/* rpc-feedback.c */
+void		 pack_feedback(msgpack_packer *, const struct feedback *);
+/* A feedback_fn packing into the struct collect arg. */
+void		 collect_feedback(const struct feedback *, void *);
 
 #endif

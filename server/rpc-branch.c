@@ -69,7 +69,7 @@ rpc_branch_create(struct req *req)
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	rpc_audit(req, "branch", code, NULL);
+	rpc_audit(req, "branch", code, NULL, NULL);
 	branch_reply(req, code);
 }
 
@@ -106,7 +106,7 @@ rpc_branch_update(struct req *req)
 	    in->active, &err) != 0)
 		rpc_fail_perr(req, &err);
 	else {
-		rpc_audit(req, "branch", code, before);
+		rpc_audit(req, "branch", code, before, NULL);
 		branch_reply(req, code);
 	}
 	free(before);

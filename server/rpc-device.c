@@ -1,6 +1,5 @@
 /*
- * device.*: branch devices; audit.list: the trail.  Read params, call
- * device.c or audit.c, pack the result.
+ * device.*: branch devices.  Read params, call device.c, pack the result.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +12,7 @@ struct device_list_p {
 	const char	*branch;
 };
 PARAMS(device_list, struct device_list_p,
-    P_PAT("branch", struct device_list_p, branch, 0, BRANCH_CODE_MAX,
+    P_PAT("branch", struct device_list_p, branch, P_BRANCH, BRANCH_CODE_MAX,
 	BRANCH_CODE_PATTERN, NULL));
 
 struct device_revoke_p {
@@ -27,18 +26,6 @@ struct device_register_p {
 };
 PARAMS(device_register, struct device_register_p,
     P_STR("name", struct device_register_p, name, 0, 0, DEVICE_NAME_MAX));
-
-struct audit_list_p {
-	const char	*entity, *entity_id, *staff, *method;
-	int64_t		 limit, offset;
-};
-PARAMS(audit_list, struct audit_list_p,
-    P_STR("entity", struct audit_list_p, entity, 0, 1, 32),
-    P_STR("entity_id", struct audit_list_p, entity_id, 0, 1, 64),
-    P_STR("staff", struct audit_list_p, staff, 0, 1, ID_MAX - 1),
-    P_STR("method", struct audit_list_p, method, 0, 1, 64),
-    P_INTD("limit", struct audit_list_p, limit, 0, 1, AUDIT_LIST_MAX, 50),
-    P_INTD("offset", struct audit_list_p, offset, 0, 0, INT32_MAX, 0));
 
 static void
 pack_device(msgpack_packer *pk, const struct device *d)
@@ -71,7 +58,7 @@ rpc_device_list(struct req *req)
 	const char	*branch = ((const struct device_list_p *)req->in)->branch;
 	struct collect	 c;
 
-	if (req->who.role == R_MANAGER)
+	if (branch == NULL && req->who.role == R_MANAGER)
 		branch = req->who.staff_branch;
 	collect_init(&c);
 	device_list(req->db, branch, add_device, &c);
@@ -87,16 +74,22 @@ rpc_device_revoke(struct req *req)
 	struct perr	 err;
 	char		 idstr[32], *before = device_json(req->db, id);
 
-	if (device_revoke(req->db, id, req->who.role == R_MANAGER ?
-	    req->who.staff_branch : NULL, &err) != 0) {
+	if (device_get(req->db, id, &d, &err) != 0) {
 		free(before);
 		rpc_fail_perr(req, &err);
 		return;
 	}
+	/* The device's branch is only in the database: the scope applies here. */
+	if (scope_check(req, d.branch, "id") != 0 ||
+	    device_revoke(req->db, id, &err) != 0) {
+		if (!req->failed)
+			rpc_fail_perr(req, &err);
+		free(before);
+		return;
+	}
 	snprintf(idstr, sizeof idstr, "%lld", (long long)id);
-	rpc_audit(req, "device", idstr, before);
+	rpc_audit(req, "device", idstr, before, device_json(req->db, id));
 	free(before);
-	req->audit_after = device_json(req->db, id);
 	log_warn("device %lld revoked by %s", (long long)id, req->who.staff);
 	if (device_get(req->db, id, &d, &err) == 0)
 		pack_device(&req->pk, &d);
@@ -123,57 +116,10 @@ rpc_device_register(struct req *req)
 	w->device = id;
 	req->who_changed = 1;
 	snprintf(idstr, sizeof idstr, "%lld", (long long)id);
-	rpc_audit(req, "device", idstr, NULL);
+	rpc_audit(req, "device", idstr, NULL, NULL);
 	log_info("%s: device %lld enrolled at branch %s", w->peer,
 	    (long long)id, w->branch);
 	msgpack_pack_map(&req->pk, 2);
 	mp_pack_kint(&req->pk, "device", id);
 	mp_pack_kstr(&req->pk, "branch", w->branch);
-}
-
-static void
-add_entry(const struct audit_entry *e, void *arg)
-{
-	struct collect	*c = arg;
-
-	msgpack_pack_map(&c->pk, 10);
-	mp_pack_kint(&c->pk, "id", e->id);
-	mp_pack_kint(&c->pk, "at", e->at);
-	mp_pack_kstr_or_nil(&c->pk, "staff", e->staff);
-	if (e->device > 0)
-		mp_pack_kint(&c->pk, "device", e->device);
-	else
-		mp_pack_knil(&c->pk, "device");
-	mp_pack_kstr_or_nil(&c->pk, "branch", e->branch);
-	mp_pack_kstr(&c->pk, "method", e->method);
-	mp_pack_kstr_or_nil(&c->pk, "entity", e->entity);
-	mp_pack_kstr_or_nil(&c->pk, "entity_id", e->entity_id);
-	mp_pack_kstr_or_nil(&c->pk, "before", e->before);
-	mp_pack_kstr_or_nil(&c->pk, "after", e->after);
-	c->n++;
-}
-
-void
-rpc_audit_list(struct req *req)
-{
-	const struct audit_list_p *in = req->in;
-	struct audit_filter f = {
-		.entity = in->entity,
-		.entity_id = in->entity_id,
-		.staff = in->staff,
-		.method = in->method,
-		.limit = in->limit,
-		.offset = in->offset,
-	};
-	struct collect	c;
-	struct perr	err;
-
-	collect_init(&c);
-	if (audit_list(req->db, &f, add_entry, &c, &err) != 0) {
-		msgpack_sbuffer_destroy(&c.sb);
-		rpc_fail_perr(req, &err);
-		return;
-	}
-	msgpack_pack_map(&req->pk, 1);
-	collect_put(&req->pk, "items", &c);
 }

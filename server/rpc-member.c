@@ -1,5 +1,5 @@
 /*
- * member.* and feedback.*: read params, call member.c, pack the result.
+ * member.*: read params, call member.c, pack the result.
  * Entities are maps; a member in a list shows a masked phone, a member
  * opened by id or card shows it in full with pets, recent feedback and
  * counts.
@@ -16,7 +16,6 @@
 #include "xmalloc.h"
 
 #define PROFILE_FEEDBACK	10	/* feedback shown on a profile */
-#define FEEDBACK_LIST_MAX	500
 
 static const struct param tag_item =
     P_ITEM_STR(0, 1, MEMBER_TAG_MAX);
@@ -85,23 +84,6 @@ PARAMS(member_archive, struct member_archive_p,
     P_STR("reason", struct member_archive_p, reason, 0, 0,
 	MEMBER_REASON_MAX));
 
-struct feedback_add_p {
-	int64_t		 member_id;
-	const char	*kind, *text;
-};
-PARAMS(feedback_add, struct feedback_add_p,
-    P_INT("member_id", struct feedback_add_p, member_id, P_REQ, 1, ID_LIMIT),
-    P_ENUM("kind", struct feedback_add_p, kind, P_REQ, feedback_kinds),
-    P_STR("text", struct feedback_add_p, text, P_REQ | P_LINES, 1,
-	FEEDBACK_TEXT_MAX));
-
-struct feedback_list_p {
-	int64_t		 member_id, limit;
-};
-PARAMS(feedback_list, struct feedback_list_p,
-    P_INT("member_id", struct feedback_list_p, member_id, P_REQ, 1, ID_LIMIT),
-    P_INTD("limit", struct feedback_list_p, limit, 0, 1, FEEDBACK_LIST_MAX,
-	50));
 
 /* Pack the tags JSON text as an array of strings. */
 static void
@@ -137,28 +119,6 @@ add_pet(const struct pet *p, void *arg)
 }
 
 static void
-pack_feedback(msgpack_packer *pk, const struct feedback *f)
-{
-	msgpack_pack_map(pk, 7);
-	mp_pack_kint(pk, "id", f->id);
-	mp_pack_kint(pk, "member_id", f->member_id);
-	mp_pack_kstr(pk, "kind", f->kind);
-	mp_pack_kstr(pk, "text", f->text);
-	mp_pack_kstr(pk, "staff", f->staff);
-	mp_pack_kstr(pk, "branch", f->branch);
-	mp_pack_kint(pk, "created", f->created);
-}
-
-static void
-add_feedback(const struct feedback *f, void *arg)
-{
-	struct collect	*c = arg;
-
-	pack_feedback(&c->pk, f);
-	c->n++;
-}
-
-static void
 pack_counts(msgpack_packer *pk, const struct member_counts *c)
 {
 	mp_pack_str(pk, "counts");
@@ -186,7 +146,7 @@ pack_member(struct req *req, const struct member *m)
 	pet_list(req->db, id, add_pet, &pets);
 	counts.pets = pets.active;
 	collect_init(&fb);
-	feedback_list(req->db, id, PROFILE_FEEDBACK, add_feedback, &fb);
+	feedback_list(req->db, id, PROFILE_FEEDBACK, collect_feedback, &fb);
 	msgpack_pack_map(pk, PROFILE_KEYS);
 	mp_pack_kint(pk, "id", m->id);
 	mp_pack_kstr(pk, "card_no", m->card_no);
@@ -274,8 +234,8 @@ rpc_member_create(struct req *req)
 		return;
 	}
 	id_text(id, sizeof id, mid);
-	rpc_audit(req, "member", id, NULL);
-	req->audit_after = member_json(req->db, mid);
+	rpc_audit(req, "member", id, NULL,
+	    member_json(req->db, mid));
 	pack_profile(req, mid);
 }
 
@@ -312,8 +272,8 @@ rpc_member_update(struct req *req)
 		rpc_fail_perr(req, &err);
 	else {
 		id_text(id, sizeof id, mid);
-		rpc_audit(req, "member", id, before);
-		req->audit_after = member_json(req->db, mid);
+		rpc_audit(req, "member", id, before,
+		    member_json(req->db, mid));
 		pack_profile(req, mid);
 	}
 	free(before);
@@ -366,51 +326,9 @@ rpc_member_archive(struct req *req)
 		rpc_fail_perr(req, &err);
 	else {
 		id_text(id, sizeof id, mid);
-		rpc_audit(req, "member", id, before);
-		req->audit_after = member_json(req->db, mid);
+		rpc_audit(req, "member", id, before,
+		    member_json(req->db, mid));
 		pack_profile(req, mid);
 	}
 	free(before);
-}
-
-void
-rpc_feedback_add(struct req *req)
-{
-	const struct feedback_add_p *in = req->in;
-	struct perr	 err;
-	struct actor	 a;
-	struct feedback	 f;
-	int64_t		 fid;
-	char		 id[24];
-
-	rpc_actor(req, &a);
-	fid = feedback_add(req->db, in->member_id, in->kind, in->text, &a,
-	    &err);
-	if (fid < 0 || feedback_get(req->db, fid, &f, &err) != 0) {
-		rpc_fail_perr(req, &err);
-		return;
-	}
-	id_text(id, sizeof id, fid);
-	rpc_audit(req, "feedback", id, NULL);
-	req->audit_after = feedback_json(req->db, fid);
-	pack_feedback(&req->pk, &f);
-}
-
-void
-rpc_feedback_list(struct req *req)
-{
-	const struct feedback_list_p *in = req->in;
-	struct collect	 c;
-	struct member	 m;
-	struct perr	 err;
-
-	if (member_get(req->db, in->member_id, NULL, &m, &err) != 0) {
-		err.field = "member_id";
-		rpc_fail_perr(req, &err);
-		return;
-	}
-	collect_init(&c);
-	feedback_list(req->db, m.id, (int)in->limit, add_feedback, &c);
-	msgpack_pack_map(&req->pk, 1);
-	collect_put(&req->pk, "items", &c);
 }

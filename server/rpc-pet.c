@@ -107,8 +107,8 @@ pet_reply(struct req *req, int64_t id, const char *before, int audit)
 	}
 	if (audit) {
 		snprintf(ids, sizeof ids, "%lld", (long long)id);
-		rpc_audit(req, "pet", ids, before);
-		req->audit_after = pet_json(req->db, id);
+		rpc_audit(req, "pet", ids, before,
+		    pet_json(req->db, id));
 	}
 	pack_pet(&req->pk, &p);
 }

@@ -97,16 +97,16 @@ login_finish(struct req *req)
 		if (flags & STAFF_LOGIN_COUNTED)
 			req->commit_on_error = 1;
 		if (flags & STAFF_LOGIN_LOCKED) {
-			rpc_audit(req, "staff", staff, NULL);
-			req->audit_after = xstrdup("{\"locked\":true}");
+			rpc_audit(req, "staff", staff, NULL,
+			    xstrdup("{\"locked\":true}"));
 		}
 		rpc_fail_perr(req, &err);
 		return;
 	}
 	login_accept(req, &who, 1);
-	rpc_audit(req, "staff", staff, NULL);
-	req->audit_after = xasprintf("{\"login\":true,\"device\":%lld}",
-	    (long long)req->who.device);
+	rpc_audit(req, "staff", staff, NULL,
+	    xasprintf("{\"login\":true,\"device\":%lld}",
+	    (long long)req->who.device));
 	log_info("%s: staff %s logged in", req->who.peer, staff);
 }
 
@@ -148,9 +148,9 @@ rpc_session_resume(struct req *req)
 	}
 	login_accept(req, &who, 0);
 	req->who.token_id = id;
-	rpc_audit(req, "staff", who.id, NULL);
-	req->audit_after = xasprintf("{\"resume\":true,\"device\":%lld}",
-	    (long long)req->who.device);
+	rpc_audit(req, "staff", who.id, NULL,
+	    xasprintf("{\"resume\":true,\"device\":%lld}",
+	    (long long)req->who.device));
 }
 
 void
@@ -160,7 +160,7 @@ rpc_session_logout(struct req *req)
 
 	if (w->token_id > 0)
 		staff_token_drop(req->db, w->token_id);
-	rpc_audit(req, "staff", w->staff, NULL);
+	rpc_audit(req, "staff", w->staff, NULL, NULL);
 	w->staff[0] = '\0';
 	w->staff_branch[0] = '\0';
 	w->role = 0;

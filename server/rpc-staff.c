@@ -16,7 +16,7 @@ PARAMS(staff_create, struct staff_create_p,
     P_PAT("id", struct staff_create_p, id, P_REQ, 32, STAFF_ID_PATTERN, NULL),
     P_STR("name", struct staff_create_p, name, P_REQ, 1, STAFF_NAME_MAX),
     P_ENUM("role", struct staff_create_p, role, P_REQ, staff_roles),
-    P_PAT("branch", struct staff_create_p, branch, 0, BRANCH_CODE_MAX,
+    P_PAT("branch", struct staff_create_p, branch, P_BRANCH, BRANCH_CODE_MAX,
 	BRANCH_CODE_PATTERN, NULL),
     P_STR("password", struct staff_create_p, password,
 	P_REQ | P_RAW | P_SECRET, 1, STAFF_PASSWORD_MAX));
@@ -26,7 +26,7 @@ struct staff_list_p {
 	int		 include_disabled;
 };
 PARAMS(staff_list, struct staff_list_p,
-    P_PAT("branch", struct staff_list_p, branch, 0, BRANCH_CODE_MAX,
+    P_PAT("branch", struct staff_list_p, branch, P_BRANCH, BRANCH_CODE_MAX,
 	BRANCH_CODE_PATTERN, NULL),
     P_BOOL("include_disabled", struct staff_list_p, include_disabled, 0));
 
@@ -37,7 +37,7 @@ PARAMS(staff_update, struct staff_update_p,
     P_PAT("id", struct staff_update_p, id, P_REQ, 32, STAFF_ID_PATTERN, NULL),
     P_STR("name", struct staff_update_p, name, 0, 1, STAFF_NAME_MAX),
     P_ENUM("role", struct staff_update_p, role, 0, staff_roles),
-    P_PAT("branch", struct staff_update_p, branch, 0, BRANCH_CODE_MAX,
+    P_PAT("branch", struct staff_update_p, branch, P_BRANCH, BRANCH_CODE_MAX,
 	BRANCH_CODE_PATTERN, NULL));
 
 struct staff_set_password_p {
@@ -67,15 +67,19 @@ struct pwjob {
 	int		 old_ok;
 };
 
+/*
+ * An HQ admin manages everyone; a manager the clerks of their own branch
+ * (the branch by the method's scope, field names it).  0, or -1 failed.
+ */
 static int
-may_manage(struct req *req, const char *branch, int role)
+may_manage(struct req *req, const char *branch, int role, const char *field)
 {
-	const struct caller	*w = &req->who;
-
-	if (w->role == R_HQ)
-		return 1;
-	return w->role == R_MANAGER && role == R_CLERK &&
-	    strcmp(branch, w->staff_branch) == 0;
+	if (scope_check(req, branch, field) != 0)
+		return -1;
+	if (req->who.role == R_HQ || role == R_CLERK)
+		return 0;
+	return rpc_fail(req, ERR_FORBIDDEN, field,
+	    "a manager manages the clerks of their own branch only");
 }
 
 static void
@@ -136,7 +140,7 @@ create_finish(struct req *req)
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	rpc_audit(req, "staff", id, NULL);
+	rpc_audit(req, "staff", id, NULL, NULL);
 	staff_reply(req, id);
 }
 
@@ -161,9 +165,8 @@ rpc_staff_create(struct req *req)
 	if (role == 0)
 		rpc_fail(req, ERR_INVALID, "role",
 		    "role must be clerk, manager, hq_admin or support");
-	else if (!may_manage(req, branch, role))
-		rpc_fail(req, ERR_FORBIDDEN, "role",
-		    "a manager creates clerks of their own branch only");
+	else if (may_manage(req, branch, role, "role") != 0)
+		;
 	else if (staff_check_password(in->password, &err) != 0)
 		rpc_fail_perr(req, &err);
 	if (req->failed) {
@@ -190,7 +193,7 @@ rpc_staff_list(struct req *req)
 	const char	*branch = in->branch;
 	struct collect	 c;
 
-	if (req->who.role == R_MANAGER)
+	if (branch == NULL && req->who.role == R_MANAGER)
 		branch = req->who.staff_branch;
 	collect_init(&c);
 	staff_list(req->db, branch, in->include_disabled > 0, add_staff, &c);
@@ -212,17 +215,17 @@ rpc_staff_update(struct req *req)
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	if (!may_manage(req, st.branch, st.role) || (nrole != NULL &&
-	    !may_manage(req, nbranch ? nbranch : st.branch, role_parse(nrole))) ||
-	    (nbranch != NULL && !may_manage(req, nbranch, st.role))) {
-		rpc_fail(req, ERR_FORBIDDEN, NULL, "not allowed to change %s", id);
+	if (may_manage(req, st.branch, st.role, "id") != 0 ||
+	    (nrole != NULL && may_manage(req, nbranch ? nbranch : st.branch,
+	    role_parse(nrole), "role") != 0) ||
+	    (nbranch != NULL && may_manage(req, nbranch, st.role,
+	    "branch") != 0))
 		return;
-	}
 	before = staff_json(req->db, id);
 	if (staff_update(req->db, id, name, nrole, nbranch, &err) != 0)
 		rpc_fail_perr(req, &err);
 	else {
-		rpc_audit(req, "staff", id, before);
+		rpc_audit(req, "staff", id, before, NULL);
 		staff_reply(req, id);
 	}
 	free(before);
@@ -249,8 +252,8 @@ setpw_finish(struct req *req)
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	rpc_audit(req, "staff", id, NULL);
-	req->audit_after = xstrdup("{\"password\":\"changed\"}");
+	rpc_audit(req, "staff", id, NULL,
+	    xstrdup("{\"password\":\"changed\"}"));
 	msgpack_pack_map(&req->pk, 1);
 	mp_pack_kbool(&req->pk, "changed", 1);
 }
@@ -274,9 +277,8 @@ rpc_staff_set_password(struct req *req)
 	req->ctx = j;
 	if (staff_get(req->db, id, &st, &err) != 0)
 		rpc_fail_perr(req, &err);
-	else if (!self && !may_manage(req, st.branch, st.role))
-		rpc_fail(req, ERR_FORBIDDEN, "id",
-		    "not allowed to set the password of %s", id);
+	else if (!self && may_manage(req, st.branch, st.role, "id") != 0)
+		;
 	else if (self && in->old_password == NULL)
 		rpc_fail(req, ERR_INVALID, "old_password",
 		    "old_password is required to change your own password");
@@ -307,18 +309,19 @@ rpc_staff_disable(struct req *req)
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	if (strcmp(id, req->who.staff) == 0 ||
-	    !may_manage(req, st.branch, st.role)) {
-		rpc_fail(req, ERR_FORBIDDEN, "id", "not allowed to disable %s", id);
+	if (strcmp(id, req->who.staff) == 0) {
+		rpc_fail(req, ERR_FORBIDDEN, "id", "you cannot disable yourself");
 		return;
 	}
+	if (may_manage(req, st.branch, st.role, "id") != 0)
+		return;
 	before = staff_json(req->db, id);
 	if (staff_disable(req->db, id, &err) != 0) {
 		free(before);
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	rpc_audit(req, "staff", id, before);
+	rpc_audit(req, "staff", id, before, NULL);
 	free(before);
 	rpc_kick_staff(req, id, "account disabled");
 	staff_reply(req, id);

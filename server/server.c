@@ -264,6 +264,33 @@ server_schema_dir(void)
 	return xstrdup("/usr/share/pawprint/schema");
 }
 
+/*
+ * The key of the audit chain, derived from the server's static key: it
+ * lives outside paw.db, so editing the database cannot re-sign the trail.
+ */
+static int
+server_audit_key(struct db *db, const char *dir)
+{
+	char	*path = xasprintf("%s/server.key", dir);
+	FILE	*f = fopen(path, "r");
+	uint8_t	 priv[32], key[AUDIT_KEY_LEN];
+	int	 rc = -1;
+
+	free(path);
+	if (f == NULL)
+		return -1;
+	if (fread(priv, 1, sizeof priv, f) == sizeof priv &&
+	    crypto_kdf_derive_from_key(key, sizeof key, 1, "PAWAUDIT",
+	    priv) == 0) {
+		db_set_audit_key(db, key);
+		rc = 0;
+	}
+	fclose(f);
+	sodium_memzero(priv, sizeof priv);
+	sodium_memzero(key, sizeof key);
+	return rc;
+}
+
 struct db *
 server_db_open(const char *dir)
 {
@@ -274,6 +301,11 @@ server_db_open(const char *dir)
 	if (db == NULL) {
 		log_error("%s", err);
 		free(err);
+		return NULL;
+	}
+	if (server_audit_key(db, dir) != 0) {
+		log_error("%s/server.key: cannot read (run pawd init)", dir);
+		db_close(db);
 		return NULL;
 	}
 	schema = server_schema_dir();

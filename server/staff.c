@@ -293,6 +293,9 @@ staff_pwhash(struct db *db, const char *id, char hash[128], int *disabled)
 
 /* ---- logins and the tokens that resume them ---- */
 
+static int	staff_verdict(struct db *, const char *, int, int,
+		    struct staff *, int *, struct perr *);
+
 /* Count a wrong password; lock the account after LOGIN_MAX_FAILS. */
 static int
 staff_login_failed(struct db *db, const char *id, int64_t failed, int *flags,
@@ -323,21 +326,72 @@ staff_login_failed(struct db *db, const char *id, int64_t failed, int *flags,
 }
 
 int
+staff_approve(struct db *db, const char *id, int known, int ok,
+    const char *branch, int *flags, struct perr *err)
+{
+	static const char done[] =
+	    "UPDATE staff SET failed = 0, locked_until = 0 WHERE id = ?";
+	struct staff	 who;
+	sqlite3_stmt	*st;
+
+	if (staff_verdict(db, id, known, ok, &who, flags, err) != 0) {
+		err->field = err->code == ERR_LOCKED ? "approver" :
+		    "approver_password";
+		return -1;
+	}
+	if (who.role != R_HQ && !(who.role == R_MANAGER &&
+	    strcmp(who.branch, branch) == 0))
+		return perr_set(err, ERR_FORBIDDEN, "approver",
+		    "%s may not approve: an approver is a manager of branch %s "
+		    "or an HQ admin", id, branch);
+	if ((st = db_prep(db, done)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	db_bind_text(st, 1, id);
+	return db_step_done(db, st) == 0 ? 0 :
+	    perr_set(err, ERR_INTERNAL, NULL, "database error");
+}
+
+int
 staff_login(struct db *db, const char *id, int known, int ok,
+    struct staff *who, int *flags, struct perr *err)
+{
+	static const char done[] =
+	    "UPDATE staff SET failed = 0, locked_until = 0, last_login = ? "
+	    "WHERE id = ?";
+	sqlite3_stmt	*st;
+	int64_t		 now = clock_now();
+
+	if (staff_verdict(db, id, known, ok, who, flags, err) != 0)
+		return -1;
+	if ((st = db_prep(db, done)) != NULL) {
+		sqlite3_bind_int64(st, 1, now);
+		db_bind_text(st, 2, id);
+		db_step_done(db, st);
+	}
+	who->last_login = now;
+	return 0;
+}
+
+/*
+ * The verdict on a password check of account id: who it is, or -1 with
+ * err (and flags) for an unknown or disabled id, a lockout, a wrong
+ * password (counted).
+ */
+static int
+staff_verdict(struct db *db, const char *id, int known, int ok,
     struct staff *who, int *flags, struct perr *err)
 {
 	static const char sql[] =
 	    "SELECT name, role, branch, disabled, failed, locked_until "
 	    "FROM staff WHERE id = ?";
-	static const char done[] =
-	    "UPDATE staff SET failed = 0, locked_until = 0, last_login = ? "
-	    "WHERE id = ?";
 	sqlite3_stmt	*st = db_prep(db, sql);
 	int64_t		 locked, now = clock_now();
 
 	*flags = 0;
+	if (st == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	db_bind_text(st, 1, id);
-	if (!known || st == NULL || sqlite3_step(st) != SQLITE_ROW ||
+	if (!known || sqlite3_step(st) != SQLITE_ROW ||
 	    sqlite3_column_int(st, 3))
 		return perr_set(err, ERR_UNAUTHENTICATED, "password",
 		    "wrong staff id or password");
@@ -353,12 +407,6 @@ staff_login(struct db *db, const char *id, int known, int ok,
 	snprintf(who->name, sizeof who->name, "%s", db_col(st, 0));
 	who->role = role_parse(db_col(st, 1));
 	snprintf(who->branch, sizeof who->branch, "%s", db_col(st, 2));
-	if ((st = db_prep(db, done)) != NULL) {
-		sqlite3_bind_int64(st, 1, now);
-		db_bind_text(st, 2, id);
-		db_step_done(db, st);
-	}
-	who->last_login = now;
 	return 0;
 }
 

@@ -54,6 +54,6 @@ call_err clerk1 feedback.list "{\"member_id\":$mid,\"limit\":\"5\"}" bad_request
 call_err help feedback.list "{\"member_id\":$mid}" forbidden
 
 # An archived member's history stays readable.
-call clerk1 member.archive "{\"id\":$mid,\"reason\":\"closed\"}" >/dev/null
+call clerk1 member.archive "{\"id\":$mid,\"reason\":\"closed\",\"approver\":\"admin\",\"approver_password\":\"$ADMIN_PW\"}" >/dev/null
 assert_eq "$(jget "$(call clerk1 feedback.list "{\"member_id\":$mid}")" '.items|length')" 12 "archived member's feedback"
 echo ok

@@ -85,7 +85,7 @@ call_err help member.search '{"q":"张伟"}' forbidden
 assert_eq "$(jget "$(search '{"q":"x","limit":100}')" .total)" 0 "limit 100 is allowed"
 
 # Archived members are hidden unless asked for.
-call clerk1 member.archive "{\"id\":$zw,\"reason\":\"moved\"}" >/dev/null
+call clerk1 member.archive "{\"id\":$zw,\"reason\":\"moved\",\"approver\":\"admin\",\"approver_password\":\"$ADMIN_PW\"}" >/dev/null
 assert_eq "$(ids "$(search '{"q":"张伟"}')")" "$zwh" "archived hidden by name"
 assert_eq "$(jget "$(search "{\"q\":\"$card\"}")" .total)" 0 "archived hidden by card"
 assert_eq "$(jget "$(search '{"q":"8000"}')" .total)" 0 "archived hidden by last four digits"

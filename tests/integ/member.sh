@@ -161,14 +161,15 @@ call_err help member.update "{\"id\":$id3,\"name\":\"x\"}" forbidden
 assert_eq "$(snapshot)" "$before" "refused updates wrote nothing"
 
 # ---- archive ----
-a=$(call clerk1 member.archive "{\"id\":$id4,\"reason\":\"搬家了\"}")
+ok_by='"approver":"admin","approver_password":"admin-pass-1"'
+a=$(call clerk1 member.archive "{\"id\":$id4,\"reason\":\"搬家了\",$ok_by}")
 assert_eq "$(jget "$a" .archived)" true "archived"
 assert_eq "$(jget "$a" .archive_reason)" "搬家了" "archive reason"
 assert_eq "$(db_query "SELECT count(*) FROM member_gram WHERE member_id = $id4 AND archived = 0")" 0 "grams follow"
 assert_contains "$(db_query "SELECT before FROM audit WHERE method = 'member.archive'")" '"archived":null' "audit before of the archive"
 before=$(snapshot)
-call_err clerk1 member.archive "{\"id\":$id4}" conflict id
-call_err clerk1 member.archive '{"id":999}' not_found id
+call_err clerk1 member.archive "{\"id\":$id4,$ok_by}" conflict id
+call_err clerk1 member.archive "{\"id\":999,$ok_by}" not_found id
 call_err clerk1 member.update "{\"id\":$id4,\"name\":\"x\"}" conflict id
 call_err clerk1 member.create '{"name":"新人","phone":"19912345678"}' conflict phone
 assert_contains "$(cat "$ERRF")" "archived member" "an archived member's phone"

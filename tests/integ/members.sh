@@ -117,12 +117,12 @@ assert_eq "$(jget "$(call clerk1 member.get "{\"id\":$id1}")" '.feedback|length'
 assert_eq "$(jget "$(call clerk1 feedback.list "{\"member_id\":$id1}")" '.items[0].kind')" good "feedback.list"
 
 # Archive: hidden from search, refused twice, no new pets.
-call clerk1 member.archive "{\"id\":$id1,\"reason\":\"moved away\"}" >/dev/null
+call clerk1 member.archive "{\"id\":$id1,\"reason\":\"moved away\",\"approver\":\"admin\",\"approver_password\":\"$ADMIN_PW\"}" >/dev/null
 s=$(call clerk1 member.search '{"q":"张伟"}')
 assert_eq "$(jget "$s" .total)" 1 "archived member hidden"
 s=$(call clerk1 member.search '{"q":"张伟","include_archived":true}')
 assert_eq "$(jget "$s" .total)" 2 "archived shown on request"
-call_err clerk1 member.archive "{\"id\":$id1}" conflict id
+call_err clerk1 member.archive "{\"id\":$id1,\"approver\":\"admin\",\"approver_password\":\"$ADMIN_PW\"}" conflict id
 call_err clerk1 pet.create "{\"member_id\":$id1,\"name\":\"x\",\"species\":\"cat\"}" invalid member_id
 call_err clerk1 member.update "{\"id\":$id1,\"name\":\"x\"}" conflict id
 echo ok

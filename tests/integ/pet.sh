@@ -125,7 +125,7 @@ assert_eq "$(jget "$p" .birth_date)" null "birth date cleared"
 assert_eq "$(jget "$p" .adopted)" false "adopted cleared"
 
 # ---- an archived owner: no new pets, no changes ----
-call clerk1 member.archive "{\"id\":$mid2}" >/dev/null
+call clerk1 member.archive "{\"id\":$mid2,\"approver\":\"admin\",\"approver_password\":\"$ADMIN_PW\"}" >/dev/null
 before=$(snapshot)
 call_err clerk1 pet.create "{\"member_id\":$mid2,\"name\":\"x\",\"species\":\"cat\"}" invalid member_id
 opid=$(db_query "SELECT min(id) FROM pet WHERE member_id = $mid2")

@@ -1,0 +1,117 @@
+/*
+ * Feedback (C1): praise (好评) and complaints (差评) recorded against a
+ * member by the staff who heard them, at the branch of their device.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "pawd.h"
+
+const char *const feedback_kinds[] = { "good", "bad", NULL };
+
+int64_t
+feedback_add(struct db *db, int64_t member, const char *kind, const char *text,
+    const struct actor *a, struct perr *err)
+{
+	static const char sql[] =
+	    "INSERT INTO feedback (member_id, kind, text, staff, branch, "
+	    "created) VALUES (?, ?, ?, ?, ?, ?)";
+	struct member	 m;
+	sqlite3_stmt	*st;
+	char		*t;
+	int		 rc;
+
+	if (member_get(db, member, NULL, &m, err) != 0) {
+		err->field = "member_id";
+		return -1;
+	}
+	if (kind == NULL || !one_of(kind, feedback_kinds))
+		return perr_set(err, ERR_INVALID, "kind",
+		    "kind must be good or bad");
+	if (member_text(text != NULL ? text : "", "text", 1, FEEDBACK_TEXT_MAX, 1,
+	    &t, err) != 0)
+		return -1;
+	if ((st = db_prep(db, sql)) == NULL) {
+		free(t);
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	}
+	sqlite3_bind_int64(st, 1, member);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, t);
+	db_bind_text(st, 4, a != NULL ? a->staff : NULL);
+	db_bind_text(st, 5, a != NULL ? a->branch : NULL);
+	sqlite3_bind_int64(st, 6, clock_now());
+	rc = db_step_done(db, st);
+	free(t);
+	if (rc != 0)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	return db_last_id(db);
+}
+
+#define FEEDBACK_COLS "id, member_id, kind, text, coalesce(staff, ''), " \
+    "coalesce(branch, ''), created"
+
+static void
+feedback_from_row(struct feedback *f, sqlite3_stmt *st)
+{
+	memset(f, 0, sizeof *f);
+	f->id = sqlite3_column_int64(st, 0);
+	f->member_id = sqlite3_column_int64(st, 1);
+	db_copy_col(f->kind, sizeof f->kind, st, 2);
+	db_copy_col(f->text, sizeof f->text, st, 3);
+	db_copy_col(f->staff, sizeof f->staff, st, 4);
+	db_copy_col(f->branch, sizeof f->branch, st, 5);
+	f->created = sqlite3_column_int64(st, 6);
+}
+
+int
+feedback_get(struct db *db, int64_t id, struct feedback *f, struct perr *err)
+{
+	static const char sql[] =
+	    "SELECT " FEEDBACK_COLS " FROM feedback WHERE id = ?";
+	sqlite3_stmt	*st = db_prep(db, sql);
+
+	if (st == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return perr_set(err, ERR_NOT_FOUND, "id", "no such feedback");
+	feedback_from_row(f, st);
+	return 0;
+}
+
+int
+feedback_list(struct db *db, int64_t member, int limit, feedback_fn *cb,
+    void *arg)
+{
+	static const char sql[] =
+	    "SELECT " FEEDBACK_COLS " FROM feedback WHERE member_id = ? "
+	    "ORDER BY id DESC LIMIT ?";
+	sqlite3_stmt	*st = db_prep(db, sql);
+	struct feedback	 f;
+	int		 n = 0;
+
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, member);
+	sqlite3_bind_int(st, 2, limit);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		feedback_from_row(&f, st);
+		cb(&f, arg);
+		n++;
+	}
+	return n;
+}
+
+char *
+feedback_json(struct db *db, int64_t id)
+{
+	static const char sql[] =
+	    "SELECT json_object('id', id, 'member_id', member_id, "
+	    "'kind', kind, 'text', text, 'staff', staff, 'branch', branch) "
+	    "FROM feedback WHERE id = ?";
+
+	return db_json(db, sql, id);
+}
