@@ -54,7 +54,8 @@ xmemdupz(const void *s, size_t len)
 {
 	char	*p = xmalloc(len + 1);
 
-	memcpy(p, s, len);
+	if (len > 0)		/* s may be NULL for an empty string */
+		memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
 }

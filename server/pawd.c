@@ -150,6 +150,12 @@ cmd_init(const char *dir)
 		fprintf(stderr, "pawd: %s: %s\n", dir, strerror(errno));
 		goto out;
 	}
+	/* An existing directory: only its owner may read the keys inside. */
+	if (chmod(dir, 0700) == -1) {
+		fprintf(stderr, "pawd: %s: cannot make it private (mode 0700): "
+		    "%s\n", dir, strerror(errno));
+		goto out;
+	}
 	if (init_key(path, pub) != 0)
 		goto out;
 	if ((db = server_db_open(dir)) == NULL) {

@@ -1,6 +1,7 @@
 # pawd init: a refused admin password (too short, or none at all) creates
 # nothing, so init can simply be run again; then it creates the key and
-# the database and prints the public key; a second init is refused.
+# the database and prints the public key; a second init is refused; an
+# existing directory is made private (0700).
 . "$(dirname "$0")/../lib.sh"
 dir=$T/hq
 
@@ -21,4 +22,9 @@ if errs_to "$T/e4" env PAW_ADMIN_PASSWORD=$ADMIN_PW "$PAWD" init "$dir" >/dev/nu
 assert_contains "$(cat "$T/e4")" "already initialised" "second init refused"
 assert_eq "$("$PAWD" pubkey "$dir")" "$key" "key kept"
 if errs_to "$T/e5" "$PAWD" pubkey "$T/none"; then fail "pubkey of nothing"; fi
+# A directory made beforehand with mode 0755 becomes private.
+mkdir -m 0755 "$T/open"
+env PAW_ADMIN_PASSWORD=$ADMIN_PW "$PAWD" init "$T/open" >/dev/null 2>>"$T/e6" || fail "init into an existing directory"
+assert_eq "$(stat -c %a "$T/open")" 700 "an existing 0755 directory made 0700"
+assert_eq "$(stat -c %a "$T/open/server.key")" 600 "the key 0600"
 echo ok
