@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "db.h"
 #include "pawd.h"
 
 /* The columns a row's digest covers, in this order. */
@@ -176,6 +177,7 @@ audit_list(struct db *db, const struct audit_filter *f, audit_fn *cb,
 	    "AND (?4 IS NULL OR method = ?4) ORDER BY id DESC LIMIT ?5 OFFSET ?6";
 	struct audit_entry e;
 	sqlite3_stmt	*st;
+	int		 rc;
 
 	if (f->limit < 1 || f->limit > AUDIT_LIST_MAX)
 		return perr_set(err, ERR_INVALID, "limit", "limit must be 1-%d",
@@ -191,11 +193,11 @@ audit_list(struct db *db, const struct audit_filter *f, audit_fn *cb,
 	db_bind_text(st, 4, f->method);
 	sqlite3_bind_int64(st, 5, f->limit);
 	sqlite3_bind_int64(st, 6, f->offset);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == 1) {
 		audit_from_row(&e, st);
 		cb(&e, arg);
 	}
-	return 0;
+	return rc < 0 ? perr_set(err, ERR_INTERNAL, NULL, "database error") : 0;
 }
 
 /*

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "db.h"
 #include "pawd.h"
 #include "utf8.h"
 
@@ -101,16 +102,17 @@ branch_list(struct db *db, int include_inactive, branch_fn *cb, void *arg)
 	sqlite3_stmt	*st = db_prep(db, sql);
 	struct branch	 b;
 	int		 n = 0;
+	int		 rc = 0;
 
 	if (st == NULL)
-		return 0;
+		return -1;
 	sqlite3_bind_int(st, 1, include_inactive);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == 1) {
 		branch_from_row(&b, st);
 		cb(&b, arg);
 		n++;
 	}
-	return n;
+	return rc < 0 ? -1 : n;
 }
 
 int

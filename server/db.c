@@ -14,10 +14,11 @@
 #include <sodium.h>
 
 #include "log.h"
+#include "db.h"
 #include "pawd.h"
 #include "xmalloc.h"
 
-#define DB_CACHE	512
+#define DB_CACHE_MIN	64	/* slots at first; doubles at 3/4 full */
 
 struct db_stmt {
 	const char	*sql;
@@ -26,10 +27,11 @@ struct db_stmt {
 
 struct db {
 	sqlite3		*h;
-	struct db_stmt	 cache[DB_CACHE];
+	struct db_stmt	*cache;		/* open addressing by the SQL's address */
+	size_t		 cap, count;
 	int		 in_tx;
-	sqlite3_stmt	*used[DB_CACHE];	/* handed out since db_release() */
-	size_t		 nused;
+	sqlite3_stmt   **used;		/* handed out since db_release() */
+	size_t		 nused, maxused;
 	struct hits	*hits;
 	int		 fresh;		/* the read snapshot began in this request */
 	uint8_t		 audit_key[32];
@@ -102,18 +104,14 @@ db_close(struct db *db)
 
 	if (db == NULL)
 		return;
-	for (i = 0; i < DB_CACHE; i++)
+	for (i = 0; i < db->cap; i++)
 		sqlite3_finalize(db->cache[i].st);
+	free(db->cache);
+	free(db->used);
 	sodium_memzero(db->audit_key, sizeof db->audit_key);
 	if (sqlite3_close(db->h) != SQLITE_OK)
 		log_warn("database close: %s", sqlite3_errmsg(db->h));
 	free(db);
-}
-
-sqlite3 *
-db_handle(struct db *db)
-{
-	return db->h;
 }
 
 void
@@ -142,8 +140,10 @@ db_note_used(struct db *db, sqlite3_stmt *st)
 		if (db->used[i] == st)
 			return;
 	}
-	if (db->nused == DB_CACHE)
-		db_release(db);
+	if (db->nused == db->maxused) {
+		db->maxused = db->maxused ? 2 * db->maxused : DB_CACHE_MIN;
+		db->used = xrealloc(db->used, db->maxused * sizeof *db->used);
+	}
 	db->used[db->nused++] = st;
 }
 
@@ -158,13 +158,42 @@ db_release(struct db *db)
 	db->fresh = 0;
 }
 
+static size_t
+slot_of(const char *sql, size_t cap)
+{
+	return ((uintptr_t)sql >> 3) & (cap - 1);
+}
+
+/* Twice the slots, every statement moved to its new place. */
+static void
+db_cache_grow(struct db *db)
+{
+	struct db_stmt	*old = db->cache;
+	size_t		 oldcap = db->cap, i, j;
+
+	db->cap = oldcap ? 2 * oldcap : DB_CACHE_MIN;
+	db->cache = xcalloc(db->cap, sizeof *db->cache);
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].sql == NULL)
+			continue;
+		for (j = slot_of(old[i].sql, db->cap); db->cache[j].sql != NULL;
+		    j = (j + 1) & (db->cap - 1))
+			;
+		db->cache[j] = old[i];
+	}
+	free(old);
+}
+
 sqlite3_stmt *
 db_prep(struct db *db, const char *sql)
 {
-	size_t		 i = ((uintptr_t)sql >> 3) % DB_CACHE, n;
 	sqlite3_stmt	*st;
+	size_t		 i;
 
-	for (n = 0; n < DB_CACHE; n++, i = (i + 1) % DB_CACHE) {
+	if (4 * (db->count + 1) > 3 * db->cap)
+		db_cache_grow(db);
+	for (i = slot_of(sql, db->cap); db->cache[i].sql != NULL;
+	    i = (i + 1) & (db->cap - 1)) {
 		if (db->cache[i].sql == sql) {
 			st = db->cache[i].st;
 			sqlite3_reset(st);
@@ -172,20 +201,16 @@ db_prep(struct db *db, const char *sql)
 			db_note_used(db, st);
 			return st;
 		}
-		if (db->cache[i].sql == NULL)
-			break;
 	}
 	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
 	    NULL) != SQLITE_OK) {
 		log_error("prepare: %s: %s", sqlite3_errmsg(db->h), sql);
 		return NULL;
 	}
-	if (n < DB_CACHE && db->cache[i].sql == NULL) {
-		db->cache[i].sql = sql;
-		db->cache[i].st = st;
-		db_note_used(db, st);
-	} else
-		log_warn("statement cache full");	/* leaks one stmt: never expected */
+	db->cache[i].sql = sql;
+	db->cache[i].st = st;
+	db->count++;
+	db_note_used(db, st);
 	return st;
 }
 
@@ -331,6 +356,19 @@ db_step_done(struct db *db, sqlite3_stmt *st)
 		return 0;
 	if ((rc & 0xff) != SQLITE_CONSTRAINT)
 		log_error("sql step: %s", sqlite3_errmsg(db->h));
+	return -1;
+}
+
+int
+db_step(struct db *db, sqlite3_stmt *st)
+{
+	int	rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	log_error("sql step: %s", sqlite3_errmsg(db->h));
 	return -1;
 }
 

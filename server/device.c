@@ -6,6 +6,7 @@
 
 #include "clock.h"
 #include "enroll.h"
+#include "db.h"
 #include "pawd.h"
 
 #define ENROLL_TTL	(24 * 3600)
@@ -204,17 +205,18 @@ device_list(struct db *db, const char *branch, device_fn *cb, void *arg)
 	sqlite3_stmt	*st = db_prep(db, sql);
 	struct device	 d;
 	int		 n = 0;
+	int		 rc = 0;
 
 	if (st == NULL)
-		return 0;
+		return -1;
 	db_bind_text(st, 1, branch);
-	while (sqlite3_step(st) == SQLITE_ROW &&
+	while ((rc = db_step(db, st)) == 1 &&
 	    sqlite3_column_bytes(st, 1) == 32) {
 		device_from_row(&d, st);
 		cb(&d, arg);
 		n++;
 	}
-	return n;
+	return rc < 0 ? -1 : n;
 }
 
 int

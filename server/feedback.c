@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "db.h"
 #include "pawd.h"
 
 const char *const feedback_kinds[] = { "good", "bad", NULL };
@@ -92,17 +93,18 @@ feedback_list(struct db *db, int64_t member, int limit, feedback_fn *cb,
 	sqlite3_stmt	*st = db_prep(db, sql);
 	struct feedback	 f;
 	int		 n = 0;
+	int		 rc = 0;
 
 	if (st == NULL)
-		return 0;
+		return -1;
 	sqlite3_bind_int64(st, 1, member);
 	sqlite3_bind_int(st, 2, limit);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == 1) {
 		feedback_from_row(&f, st);
 		cb(&f, arg);
 		n++;
 	}
-	return n;
+	return rc < 0 ? -1 : n;
 }
 
 char *

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "clock.h"
+#include "db.h"
 #include "pawd.h"
 
 #define IDEM_KEEP	(7 * 24 * 3600)	/* seconds a record is kept */

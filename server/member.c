@@ -25,6 +25,7 @@
 
 #include "clock.h"
 #include "match.h"
+#include "db.h"
 #include "pawd.h"
 #include "utf8.h"
 #include "xmalloc.h"

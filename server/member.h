@@ -187,13 +187,6 @@ int		 hits_sync(struct hits *, struct db *);
 size_t		 hits_copy(struct hits *, const int64_t *ids, size_t n,
 		    char *buf, size_t len, ssize_t *at);
 const char	*hits_row(const char *buf, ssize_t at, size_t *len);
-/*
- * Append the result-list row of a statement selecting MEMBER_HIT_COLS to
- * sb, packed as member.search answers it: a map of id, card_no, name,
- * phone (masked), branch, archived and pets.  The cache keeps rows in this
- * form, so a page of results is a copy.
- */
-void		 hits_pack_row(sqlite3_stmt *, msgpack_sbuffer *);
 /* Mask a phone for lists: 138****5678. */
 void		 hits_mask_phone(const char *phone, char *out, size_t len);
 /* JSON of a member row for the audit trail (caller frees), NULL if none. */

@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "db.h"
 #include "pawd.h"
 #include "xmalloc.h"
 

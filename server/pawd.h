@@ -12,7 +12,6 @@
 #include <sys/types.h>
 
 #include <msgpack.h>
-#include <sqlite3.h>
 
 #include "buf.h"
 #include "chan.h"
@@ -157,7 +156,11 @@ int		 perr_set(struct perr *, enum err_code, const char *field,
 void		 perr_extra_str(struct perr *, const char *key, const char *);
 void		 perr_extra_bool(struct perr *, const char *key, int);
 
-/* db.c */
+/*
+ * db.c: the database as the program sees it, with no SQLite type in
+ * sight; the statement-level interface the data files use (they alone
+ * hold SQL) is in db.h.
+ */
 struct db;
 struct hits;
 /* Open (creating with mode 0600) and configure: WAL, foreign keys. */
@@ -165,15 +168,9 @@ struct db	*db_open(const char *path, char **errstr);
 /* Another connection to the same file that refuses to write. */
 struct db	*db_open_reader(const char *path, char **errstr);
 void		 db_close(struct db *);
-sqlite3		*db_handle(struct db *);
 /* The member list cache searches on this connection read (or NULL). */
 void		 db_set_hits(struct db *, struct hits *);
 struct hits	*db_hits(struct db *);
-/*
- * A prepared statement for sql, cached by the address of sql (pass string
- * literals): reset and unbound, ready to bind.  NULL on error (logged).
- */
-sqlite3_stmt	*db_prep(struct db *, const char *sql);
 /* Reset every statement handed out (end of a request: no stale snapshot). */
 void		 db_release(struct db *);
 /* Run SQL without results (DDL, pragmas: never input). 0 or -1. */
@@ -194,20 +191,6 @@ void		 db_rollback(struct db *);
 int		 db_in_tx(struct db *);
 int64_t		 db_last_id(struct db *);
 int		 db_changes(struct db *);
-/* Bind text or NULL. */
-void		 db_bind_text(sqlite3_stmt *, int idx, const char *);
-/* Column text, "" never NULL unless the value is NULL and null_ok. */
-const char	*db_col(sqlite3_stmt *, int idx);
-/* A text column into a fixed field of len bytes, cut to fit (hot in lists). */
-void		 db_copy_col(char *dst, size_t len, sqlite3_stmt *, int idx);
-/* Step a statement expected to finish (DONE); 0 or -1 (logged). */
-int		 db_step_done(struct db *, sqlite3_stmt *);
-/* SQLITE_CONSTRAINT_UNIQUE et al: the last extended error code. */
-int		 db_errcode(struct db *);
-/* Store a JSON text of one row, for audit: SELECT json_object(...). */
-char		*db_json(struct db *, const char *sql, int64_t id);
-/* The same for a row keyed by text (a code, a staff id). */
-char		*db_json_key(struct db *, const char *sql, const char *key);
 /* SQLite's integrity check: 0 if "ok", else -1; its first line in msg. */
 int		 db_integrity(struct db *, char *msg, size_t len);
 /* The key the audit chain is digested with (NULL: none set); copied. */

@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "match.h"
+#include "db.h"
 #include "pawd.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -407,16 +408,17 @@ pet_list(struct db *db, int64_t member, pet_fn *cb, void *arg)
 	sqlite3_stmt	*st = db_prep(db, sql);
 	struct pet	 p;
 	int		 n = 0;
+	int		 rc = 0;
 
 	if (st == NULL)
-		return 0;
+		return -1;
 	sqlite3_bind_int64(st, 1, member);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == 1) {
 		pet_from_row(&p, st);
 		cb(&p, arg);
 		n++;
 	}
-	return n;
+	return rc < 0 ? -1 : n;
 }
 
 char *

@@ -88,8 +88,12 @@ rpc_branch_list(struct req *req)
 	struct collect	c;
 
 	collect_init(&c);
-	branch_list(req->db, ((const struct branch_list_p *)req->in)->
-	    include_inactive > 0, add_branch, &c);
+	if (branch_list(req->db, ((const struct branch_list_p *)req->in)->
+	    include_inactive > 0, add_branch, &c) < 0) {
+		msgpack_sbuffer_destroy(&c.sb);
+		rpc_fail(req, ERR_INTERNAL, NULL, "database error");
+		return;
+	}
 	msgpack_pack_map(&req->pk, 1);
 	collect_put(&req->pk, "items", &c);
 }

@@ -61,7 +61,11 @@ rpc_device_list(struct req *req)
 	if (branch == NULL && req->who.role == R_MANAGER)
 		branch = req->who.staff_branch;
 	collect_init(&c);
-	device_list(req->db, branch, add_device, &c);
+	if (device_list(req->db, branch, add_device, &c) < 0) {
+		msgpack_sbuffer_destroy(&c.sb);
+		rpc_fail(req, ERR_INTERNAL, NULL, "database error");
+		return;
+	}
 	msgpack_pack_map(&req->pk, 1);
 	collect_put(&req->pk, "items", &c);
 }

@@ -82,7 +82,12 @@ rpc_feedback_list(struct req *req)
 		return;
 	}
 	collect_init(&c);
-	feedback_list(req->db, m.id, (int)in->limit, collect_feedback, &c);
+	if (feedback_list(req->db, m.id, (int)in->limit, collect_feedback,
+	    &c) < 0) {
+		msgpack_sbuffer_destroy(&c.sb);
+		rpc_fail(req, ERR_INTERNAL, NULL, "database error");
+		return;
+	}
 	msgpack_pack_map(&req->pk, 1);
 	collect_put(&req->pk, "items", &c);
 }

@@ -143,10 +143,16 @@ pack_member(struct req *req, const struct member *m)
 
 	member_counts(req->db, id, &counts);
 	collect_init(&pets.c);
-	pet_list(req->db, id, add_pet, &pets);
-	counts.pets = pets.active;
 	collect_init(&fb);
-	feedback_list(req->db, id, PROFILE_FEEDBACK, collect_feedback, &fb);
+	if (pet_list(req->db, id, add_pet, &pets) < 0 ||
+	    feedback_list(req->db, id, PROFILE_FEEDBACK, collect_feedback,
+	    &fb) < 0) {
+		msgpack_sbuffer_destroy(&pets.c.sb);
+		msgpack_sbuffer_destroy(&fb.sb);
+		rpc_fail(req, ERR_INTERNAL, NULL, "database error");
+		return;
+	}
+	counts.pets = pets.active;
 	msgpack_pack_map(pk, PROFILE_KEYS);
 	mp_pack_kint(pk, "id", m->id);
 	mp_pack_kstr(pk, "card_no", m->card_no);

@@ -171,7 +171,11 @@ rpc_pet_list(struct req *req)
 	}
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	n = pet_list(req->db, m.id, add_pet, &pk);
+	if ((n = pet_list(req->db, m.id, add_pet, &pk)) < 0) {
+		msgpack_sbuffer_destroy(&sb);
+		rpc_fail(req, ERR_INTERNAL, NULL, "database error");
+		return;
+	}
 	msgpack_pack_map(&req->pk, 1);
 	mp_pack_str(&req->pk, "items");
 	msgpack_pack_array(&req->pk, (uint32_t)n);

@@ -196,7 +196,12 @@ rpc_staff_list(struct req *req)
 	if (branch == NULL && req->who.role == R_MANAGER)
 		branch = req->who.staff_branch;
 	collect_init(&c);
-	staff_list(req->db, branch, in->include_disabled > 0, add_staff, &c);
+	if (staff_list(req->db, branch, in->include_disabled > 0, add_staff,
+	    &c) < 0) {
+		msgpack_sbuffer_destroy(&c.sb);
+		rpc_fail(req, ERR_INTERNAL, NULL, "database error");
+		return;
+	}
 	msgpack_pack_map(&req->pk, 1);
 	collect_put(&req->pk, "items", &c);
 }

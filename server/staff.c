@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "hex.h"
 #include "log.h"
+#include "db.h"
 #include "pawd.h"
 #include "utf8.h"
 
@@ -193,17 +194,18 @@ staff_list(struct db *db, const char *branch, int include_disabled,
 	sqlite3_stmt	*st = db_prep(db, sql);
 	struct staff	 s;
 	int		 n = 0;
+	int		 rc = 0;
 
 	if (st == NULL)
-		return 0;
+		return -1;
 	db_bind_text(st, 1, branch);
 	sqlite3_bind_int(st, 2, include_disabled);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = db_step(db, st)) == 1) {
 		staff_from_row(&s, st);
 		cb(&s, arg);
 		n++;
 	}
-	return n;
+	return rc < 0 ? -1 : n;
 }
 
 int
