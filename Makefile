@@ -41,7 +41,7 @@ endif
 COMMON	= xmalloc log buf clock loop utf8 noise chan rpc mpjson enroll hex
 SERVER	= pawd server session dispatch error db migrate audit worker staff branch \
 	  device member hits pet rpc-system rpc-session rpc-staff rpc-branch \
-	  rpc-device rpc-member rpc-pet
+	  rpc-device rpc-member rpc-pet job cron rpc-job rpc-clock
 CLIENT	= paw client call enrollc ui ui-widgets ui-login ui-home ui-member \
 	  ui-pet ui-staff ui-device keys
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "log.h"
 #include "pawd.h"
 #include "xmalloc.h"
@@ -56,7 +57,7 @@ migrate_one(struct db *db, const char *dir, const char *name)
 {
 	static const char sql[] =
 	    "INSERT INTO schema_migration (name, applied) "
-	    "VALUES (?, strftime('%s','now'))";
+	    "VALUES (?, ?)";
 	char		*path = xasprintf("%s/%s", dir, name), *text;
 	sqlite3_stmt	*st;
 	int		 rc = -1;
@@ -73,6 +74,7 @@ migrate_one(struct db *db, const char *dir, const char *name)
 		goto out;
 	}
 	db_bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, clock_now());
 	if (db_step_done(db, st) != 0 || db_commit(db) != 0) {
 		db_rollback(db);
 		goto out;
