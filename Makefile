@@ -100,6 +100,10 @@ $(B)/tests/bench-jitter: $(B)/bench/jitter.o $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/tests/bench-clock: $(B)/bench/clock.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 SEED_O	= $(B)/bench/seed.o $(B)/server/member.o $(B)/server/pet.o \
 	  $(B)/server/db.o $(B)/server/migrate.o $(B)/server/error.o \
 	  $(B)/server/branch.o $(B)/server/hits.o
@@ -128,7 +132,9 @@ demo: all
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BIN)/pawd $(BIN)/paw locale \
-		$(B)/tests/bench-load $(B)/tests/bench-seed $(B)/tests/bench-jitter
+		$(B)/tests/bench-load $(B)/tests/bench-seed $(B)/tests/bench-jitter \
+		$(B)/tests/bench-clock
+	$(Q)$(B)/tests/bench-clock
 	$(Q)bench/run.sh $(B)
 	@echo; echo "terminal client, on the demo chain:"
 	$(Q)[ -f build/demo/data/server.key ] || tests/demo.sh </dev/null >/dev/null 2>&1

@@ -18,6 +18,9 @@
  * - Every occurrence done writes one audit row, method "job.<name>",
  *   entity "job", in its transaction; the staff is whoever ran it with
  *   job.run, NULL for the schedule.
+ * - An occurrence runs on the main loop, between requests, which wait for
+ *   it: a job's work must take milliseconds.  Work that can grow large is
+ *   an EVERY job doing a bounded part per occurrence.
  */
 #include <stdio.h>
 #include <stdlib.h>
