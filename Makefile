@@ -41,7 +41,8 @@ endif
 COMMON	= xmalloc log buf clock loop utf8 match noise chan rpc mpjson enroll hex
 SERVER	= pawd server session dispatch contract role error db migrate audit idem worker staff branch \
 	  device member feedback hits pet rpc-system rpc-session rpc-staff \
-	  rpc-branch rpc-device rpc-audit rpc-member rpc-feedback rpc-pet
+	  rpc-branch rpc-device rpc-audit rpc-member rpc-feedback rpc-pet \
+	  job cron rpc-job rpc-clock
 CLIENT	= paw client call enrollc ui ui-widgets ui-login ui-home ui-member \
 	  ui-pet ui-staff ui-device keys
 
@@ -106,6 +107,10 @@ $(B)/tests/bench-jitter: $(B)/bench/jitter.o $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/tests/bench-clock: $(B)/bench/clock.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 SEED_O	= $(B)/bench/seed.o $(B)/server/member.o $(B)/server/pet.o \
 	  $(B)/server/feedback.o $(B)/server/audit.o \
 	  $(B)/server/db.o $(B)/server/migrate.o $(B)/server/error.o \
@@ -135,7 +140,9 @@ demo: all
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BIN)/pawd $(BIN)/paw locale \
-		$(B)/tests/bench-load $(B)/tests/bench-seed $(B)/tests/bench-jitter
+		$(B)/tests/bench-load $(B)/tests/bench-seed $(B)/tests/bench-jitter \
+		$(B)/tests/bench-clock
+	$(Q)$(B)/tests/bench-clock
 	$(Q)bench/run.sh $(B)
 	@echo; echo "terminal client, on the demo chain:"
 	$(Q)[ -f build/demo/data/server.key ] || tests/demo.sh </dev/null >/dev/null 2>&1

@@ -28,7 +28,7 @@ usage(void)
 	    "       pawd serve DIR [--listen HOST:PORT]... [--stdio]\n"
 	    "                  [--log FILE] [--log-level debug|info|warn|error]\n"
 	    "                  [--idle-timeout SECONDS] [--max-sessions N]\n"
-	    "                  [--threads N]\n"
+	    "                  [--threads N] [--test-clock]\n"
 	    "       pawd pubkey DIR\n"
 	    "       pawd check DIR\n"
 	    "       pawd enroll DIR --branch CODE\n"
@@ -63,6 +63,38 @@ read_secret(const char *prompt)
 	fclose(tty);
 	buf[strcspn(buf, "\r\n")] = '\0';
 	return xstrdup(buf);
+}
+
+/*
+ * The data directory's test clock, DIR/test-clock, if it has one: every
+ * pawd on the directory reads the time there, so they all agree.  With
+ * create (pawd serve --test-clock) it is made, at the system time, when
+ * missing.  1 on, 0 off, -1 with *err (caller frees).
+ */
+static int
+data_clock(const char *dir, int create, char **err)
+{
+	char	*path = xasprintf("%s/test-clock", dir);
+	int	 rc;
+
+	rc = clock_test_attach(path, create, err);
+	free(path);
+	return rc;
+}
+
+/* A command on a directory whose time is the test clock's says so. */
+static void
+data_clock_note(const char *dir)
+{
+	char	*err = NULL;
+
+	if (data_clock(dir, 0, &err) < 0) {
+		fprintf(stderr, "pawd: %s\n", err);
+		exit(1);
+	}
+	if (clock_test_on())
+		fprintf(stderr, "pawd: %s runs on a test clock, at %lld\n", dir,
+		    (long long)clock_now());
 }
 
 /* Open the data directory's database with the schema applied. */
@@ -156,6 +188,7 @@ cmd_init(const char *dir)
 		    "%s\n", dir, strerror(errno));
 		goto out;
 	}
+	data_clock_note(dir);
 	if (init_key(path, pub) != 0)
 		goto out;
 	if ((db = server_db_open(dir)) == NULL) {
@@ -273,6 +306,7 @@ cmd_enroll(const char *dir, int argc, char **argv)
 	fclose(f);
 	noise_pubkey(priv, pub);
 	sodium_memzero(priv, sizeof priv);
+	data_clock_note(dir);
 	db = open_db(dir);
 	if (db_begin(db) != 0 ||
 	    device_enroll_code(db, pub, branch, code, &err) != 0 ||
@@ -307,6 +341,7 @@ cmd_device_add(const char *dir, int argc, char **argv)
 		fprintf(stderr, "pawd: --pubkey: expected 64 hex characters\n");
 		return 1;
 	}
+	data_clock_note(dir);
 	db = open_db(dir);
 	if (db_begin(db) != 0 ||
 	    (id = device_insert(db, key, branch, name ? name : "", &err)) < 0 ||
@@ -322,18 +357,59 @@ cmd_device_add(const char *dir, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The clock of pawd serve.  A directory with a test clock is served on it:
+ * --stdio (run by ssh, by nobody who could be asked) follows it and logs
+ * so; pawd serve proper, the one an operator starts, refuses to unless told
+ * --test-clock, so production never runs on a fake clock unnoticed.  0 or
+ * -1 (said).
+ */
+static int
+serve_clock(const char *dir, int test_clock, int stdio, int logfile)
+{
+	char	*err = NULL;
+	int	 on;
+
+	if ((on = data_clock(dir, test_clock, &err)) < 0) {
+		log_error("%s", err);
+		if (logfile)
+			fprintf(stderr, "pawd: %s\n", err);
+		free(err);
+		return -1;
+	}
+	if (on && !test_clock && !stdio) {
+		clock_test_detach();
+		log_error("%s/test-clock exists: this data directory runs on a "
+		    "test clock.  Start pawd serve with --test-clock to go on "
+		    "with it, or, for the system clock, stop every pawd on %s "
+		    "and remove %s/test-clock (times already written may then "
+		    "lie in the future)", dir, dir, dir);
+		if (logfile)
+			fprintf(stderr, "pawd: %s/test-clock exists: start with "
+			    "--test-clock, or see the log\n", dir);
+		return -1;
+	}
+	if (on)
+		log_warn("test clock %s/test-clock: it is %lld, and moves only "
+		    "with system.clock.set and system.clock.advance", dir,
+		    (long long)clock_now());
+	return 0;
+}
+
 static int
 cmd_serve(const char *dir, int argc, char **argv)
 {
 	struct server	 srv;
 	const char	*logfile = NULL, *level = "info", *listens[8];
 	int		 nlisten = 0, stdio = 0, idle = 0, maxs = 0, i, lv;
-	int		 threads = 0;
+	int		 threads = 0, test_clock = 0;
 	char		*deflog = NULL;
 
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--stdio") == 0)
 			stdio = 1;
+		else if (strcmp(argv[i], "--test-clock") == 0)
+			test_clock = 1;
 		else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc &&
 		    nlisten < 8)
 			listens[nlisten++] = argv[++i];
@@ -361,8 +437,11 @@ cmd_serve(const char *dir, int argc, char **argv)
 		return 1;
 	}
 	free(deflog);
+	if (serve_clock(dir, test_clock, stdio, logfile != NULL) != 0)
+		return 1;
 	if (server_init(&srv, dir) != 0)
 		return 1;
+	srv.test_clock = test_clock;
 	if (idle > 0)
 		srv.idle_timeout = idle;
 	if (maxs > 0)
@@ -381,9 +460,14 @@ cmd_serve(const char *dir, int argc, char **argv)
 			if (server_listen(&srv, listens[i]) != 0)
 				return 1;
 		}
+		/* One long-running pawd serve per directory runs the jobs. */
+		if ((srv.cron = cron_create(&srv)) == NULL)
+			return 1;
 	}
 	log_info("pawd %s serving %s", PAW_VERSION, dir);
 	server_run(&srv);
+	cron_free(srv.cron);
+	srv.cron = NULL;
 	server_free(&srv);
 	return 0;
 }
@@ -396,6 +480,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	umask(077);
+	clock_zone();	/* before any thread: it may set TZ */
 	if (argc >= 2 && strcmp(argv[1], "version") == 0) {
 		printf("pawd %s\n", PAW_VERSION);
 		return 0;

@@ -44,6 +44,7 @@
  */
 #define F_SCOPE_OWN	0x100
 #define F_SCOPE_HQ	0x200
+#define F_OWNTX		0x400	/* writes in transactions of its own (job runs) */
 
 #define ID_MAX		64	/* staff ids, branch codes */
 #define IDEM_DIGEST_LEN	32	/* bytes of a request's digest (idem.c) */
@@ -515,6 +516,8 @@ struct server {
 	_Atomic uint64_t next_session_id;
 	int		 sig_pipe[2];
 	int64_t		 started;
+	int		 test_clock;	/* started with --test-clock */
+	struct cron	*cron;		/* the scheduler (pawd serve, not --stdio) */
 };
 
 /* The data directory's database, migrated; NULL (logged) on error. */
@@ -675,6 +678,8 @@ int		 staff_token_resume(struct db *, const char *token,
 		    struct perr *);
 /* Forget the token with row id (logout). */
 int		 staff_token_drop(struct db *, int64_t id);
+/* Delete the tokens expired by before: how many, or -1. */
+int		 staff_token_purge(struct db *, int64_t before);
 
 /* branch.c */
 /* Branch codes: 2-16 of A-Z 0-9 and '-'. */
@@ -743,6 +748,84 @@ int		 device_list(struct db *, const char *branch, device_fn *,
 		    void *);
 /* Revoke a device and drop its login tokens; twice is a conflict. */
 int		 device_revoke(struct db *, int64_t id, struct perr *);
+/* Delete the enrollment codes expired by before: how many, or -1. */
+int		 device_code_purge(struct db *, int64_t before);
+
+/* job.c: the scheduled jobs, their table and their runs. */
+#define JOB_NAME_MAX	32
+/*
+ * A job's work for the occurrence due at due (epoch seconds), inside the
+ * occurrence's transaction: it commits with its job_run row or not at all.
+ * Everything due up to due is its to do (a missed run is caught up once).
+ * 0 with *result a JSON object saying what it did, or -1 with *result an
+ * English message: rolled back.  *result is the caller's to free.
+ */
+typedef int	 job_fn(struct db *, int64_t due, char **result);
+/* One run of a job, as job_run holds it. */
+struct job_record {
+	char		 job[JOB_NAME_MAX];
+	int64_t		 due, skipped, started, finished, ms;
+	int		 ok;
+	char		*result;		/* JSON, owned */
+	char		 staff[ID_MAX];		/* job.run's caller, "" */
+};
+/* A job for job.list: its schedule, next due time and latest run. */
+struct job_info {
+	const char		*name;
+	char			 schedule[32];	/* "daily 03:30", "every 60 s" */
+	int64_t			 next_due;	/* <= now: due now */
+	int			 has_last;
+	struct job_record	 last;
+};
+typedef void	 job_info_fn(const struct job_info *, void *);
+/* Check the table (names, schedules); -1 logged. */
+int		 job_check(void);
+/* The index of the job called name, or -1. */
+int		 job_find(const char *name);
+void		 job_record_clear(struct job_record *);
+/*
+ * Run the occurrence due first by now, if any, as a (whose audit rows name
+ * a->staff).  1 ran one (in r), 0 none is due, -1 on error (logged).
+ */
+int		 job_run_next(struct db *, int64_t now, const struct actor *,
+		    struct job_record *);
+/*
+ * job.run: run what is due of job name, or if nothing is, one occurrence
+ * at now.  1 ran (in r); 0 if it already ran at now (that run in r);
+ * -1 with err: not_found naming job, internal.
+ */
+int		 job_run_now(struct db *, const char *name, int64_t now,
+		    const struct actor *, struct job_record *, struct perr *);
+/* Each job as of now, in table order; how many. */
+int		 job_list(struct db *, int64_t now, job_info_fn *, void *);
+
+/* cron.c: when the jobs run, and which process runs them. */
+struct cron;
+typedef void	 job_record_fn(const struct job_record *, void *);
+/*
+ * The scheduler of a pawd serve: runs the jobs from a timer on the main
+ * loop if it holds DIR/jobs.lock, else tries again each tick (another
+ * pawd serve runs them until it stops).  NULL on error (logged).
+ */
+struct cron	*cron_create(struct server *);
+void		 cron_free(struct cron *);
+/* Where the jobs of srv's directory run: "here", "elsewhere" or "none". */
+const char	*cron_where(struct server *);
+/* 0 if this pawd may move the test clock, else -1 with err (forbidden). */
+int		 cron_clock_movable(struct server *, struct perr *);
+/*
+ * Move the test clock to to (field names the parameter for errors), then
+ * run what falls due, in order, each through cb.  -1 with err: forbidden
+ * without --test-clock or in a pawd that does not run the jobs; invalid
+ * (naming field) if to is earlier or more than CLOCK_MOVE_MAX ahead.
+ */
+#define CLOCK_MOVE_MAX	(10 * 366 * 86400LL)	/* ten years */
+int		 cron_clock_move(struct server *, const struct actor *,
+		    int64_t to, const char *field, job_record_fn *, void *,
+		    struct perr *);
+/* job.run through the scheduler: job_run_now(), and readers see it. */
+int		 cron_job_run(struct server *, const char *name,
+		    const struct actor *, struct job_record *, struct perr *);
 
 /* ---- members and pets (member.c, pet.c) ---- */
 #include "member.h"
@@ -754,5 +837,8 @@ void		 pack_pet(msgpack_packer *, const struct pet *);
 void		 pack_feedback(msgpack_packer *, const struct feedback *);
 /* A feedback_fn packing into the struct collect arg. */
 void		 collect_feedback(const struct feedback *, void *);
+
+/* rpc-job.c */
+void		 pack_job_record(msgpack_packer *, const struct job_record *);
 
 #endif

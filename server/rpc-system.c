@@ -19,11 +19,12 @@ rpc_system_ping(struct req *req)
 void
 rpc_system_version(struct req *req)
 {
-	msgpack_pack_map(&req->pk, 4);
+	msgpack_pack_map(&req->pk, 5);
 	mp_pack_kstr(&req->pk, "server", "pawd");
 	mp_pack_kstr(&req->pk, "version", PAW_VERSION);
 	mp_pack_kint(&req->pk, "protocol", 1);
 	mp_pack_kstr(&req->pk, "sqlite", db_version());
+	mp_pack_kbool(&req->pk, "test_clock", clock_test_on());
 }
 
 /* Pack a role mask as a list of names. */
@@ -57,7 +58,8 @@ rpc_system_methods(struct req *req)
 		mp_pack_str(&req->pk, "roles");
 		pack_roles(&req->pk, m->roles);
 		mp_pack_kbool(&req->pk, "login", !(m->flags & F_PUBLIC));
-		mp_pack_kbool(&req->pk, "write", (m->flags & F_WRITE) != 0);
+		mp_pack_kbool(&req->pk, "write",
+		    (m->flags & (F_WRITE | F_OWNTX)) != 0);
 		mp_pack_kbool(&req->pk, "money", (m->flags & F_MONEY) != 0);
 		mp_pack_kbool(&req->pk, "approval",
 		    (m->flags & F_APPROVE) != 0);

@@ -137,9 +137,10 @@ staff_insert(struct db *db, const char *id, const char *name, int role,
 	return 0;
 }
 
-/* locked: by the wall clock, as staff.list always showed it. */
+/* locked: by the server's clock, bound as ?9 (clock_now()). */
 #define STAFF_COLS	"id, name, role, branch, disabled, last_login, " \
-    "locked_until > strftime('%s','now')"
+    "locked_until > ?9"
+#define STAFF_NOW	9
 
 /* Other devices' sessions of this person must log in again. */
 static const char staff_drop_tokens[] =
@@ -162,12 +163,13 @@ int
 staff_get(struct db *db, const char *id, struct staff *s, struct perr *err)
 {
 	static const char sql[] =
-	    "SELECT " STAFF_COLS " FROM staff WHERE id = ?";
+	    "SELECT " STAFF_COLS " FROM staff WHERE id = ?1";
 	sqlite3_stmt	*st = db_prep(db, sql);
 
 	if (st == NULL)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	db_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, STAFF_NOW, clock_now());
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return perr_set(err, ERR_NOT_FOUND, "id", "no staff %s", id);
 	staff_from_row(s, st);
@@ -200,6 +202,7 @@ staff_list(struct db *db, const char *branch, int include_disabled,
 		return -1;
 	db_bind_text(st, 1, branch);
 	sqlite3_bind_int(st, 2, include_disabled);
+	sqlite3_bind_int64(st, STAFF_NOW, clock_now());
 	while ((rc = db_step(db, st)) == 1) {
 		staff_from_row(&s, st);
 		cb(&s, arg);
@@ -495,4 +498,18 @@ staff_token_drop(struct db *db, int64_t id)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	return db_step_done(db, st);
+}
+
+int
+staff_token_purge(struct db *db, int64_t before)
+{
+	static const char sql[] = "DELETE FROM staff_token WHERE expires <= ?";
+	sqlite3_stmt	*st;
+
+	if ((st = db_prep(db, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, before);
+	if (db_step_done(db, st) != 0)
+		return -1;
+	return db_changes(db);
 }

@@ -190,3 +190,13 @@ tui_stop() {
 	if ls "$T"/asan* >/dev/null 2>&1; then cat "$T"/asan* >&2; TUI=; fail "sanitizer report from paw"; fi
 	TUI=
 }
+
+# ---- the test clock (pawd serve --test-clock) ----
+# The time of $DATA/test-clock: a magic word, then a native int64.
+test_clock() { od -An -t d8 -j8 -N8 "$DATA/test-clock" | tr -d ' '; }
+# The business-time epoch of a date and time: at "2026-12-04 03:30".
+at() { date -d "$1" +%s; }
+# The business date of an epoch time: day 1796317334 -> 2026-12-04.
+day() { date -d "@$1" +%F; }
+# Write to the database beside the server (it waits for the server's lock).
+db_write() { sqlite3 -batch -cmd ".timeout 5000" "$DATA/paw.db" "$1" >/dev/null; }

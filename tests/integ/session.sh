@@ -36,7 +36,7 @@ call_err clerk1 session.whoami '{}' locked
 # Even the right password is refused while locked.
 STAFF_PW[clerk1]=246810
 call_err clerk1 session.whoami '{}' locked
-assert_eq "$(db_query "SELECT locked_until > strftime('%s','now') FROM staff WHERE id='clerk1'")" 1 "locked in the database"
+assert_eq "$(db_query "SELECT locked_until > $(date +%s) FROM staff WHERE id='clerk1'")" 1 "locked in the database"
 assert_eq "$(db_query "SELECT count(*) FROM audit WHERE method='session.login' AND entity_id='clerk1'")" 1 "lockout audited"
 # An admin resetting the password unlocks.
 call admin staff.set_password '{"id":"clerk1","password":"135790"}' >/dev/null

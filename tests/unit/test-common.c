@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 
@@ -14,6 +17,7 @@
 #include "hex.h"
 #include "rpc.h"
 #include "utf8.h"
+#include "xmalloc.h"
 
 static int	npass, nfail;
 
@@ -169,6 +173,50 @@ test_misc(void)
 	    strcmp(err_word(ERR_INVALID), "invalid") == 0, "error words stable");
 }
 
+/* The test clock: made once, shared by whoever attaches it, forward only. */
+static void
+test_clock(void)
+{
+	char		 dir[] = "/tmp/test-clock.XXXXXX", *path, *err = NULL;
+	int64_t		 t;
+	FILE		*f;
+	struct stat	 sb;
+
+	if (mkdtemp(dir) == NULL)
+		return;
+	path = xasprintf("%s/test-clock", dir);
+	CHECK(clock_test_attach(path, 0, &err) == 0 && !clock_test_on(),
+	    "no file, not told to make one: the system clock");
+	CHECK(clock_test_set(1) == -1, "no test clock to move");
+	t = (int64_t)time(NULL);
+	CHECK(clock_test_attach(path, 1, &err) == 1 && clock_test_on(),
+	    "made and attached");
+	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600 &&
+	    sb.st_size == 16, "a 16-byte file, mode 0600");
+	CHECK(clock_now() >= t && clock_now() <= t + 5, "starts at the system time");
+	CHECK(clock_test_set(t + 1000) == 0 && clock_now() == t + 1000, "moved");
+	CHECK(clock_test_set(t + 999) == -1 && clock_now() == t + 1000,
+	    "never back");
+	CHECK(clock_test_set(t + 1000) == 0, "to the same time is no move back");
+	clock_test_detach();
+	CHECK(!clock_test_on() && clock_now() - (int64_t)time(NULL) <= 1,
+	    "detached: the system clock again");
+	CHECK(clock_test_attach(path, 0, &err) == 1 && clock_now() == t + 1000,
+	    "attached again: the time kept");
+	clock_test_detach();
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs("1800000000\n", f);
+		fclose(f);
+	}
+	CHECK(clock_test_attach(path, 1, &err) == -1 && err != NULL &&
+	    strstr(err, "not a test clock") != NULL && !clock_test_on(),
+	    "another file is refused, and left alone");
+	free(err);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -179,6 +227,7 @@ main(void)
 	test_utf8_fit();
 	test_enroll();
 	test_misc();
+	test_clock();
 	printf("common: %d passed, %d failed\n", npass, nfail);
 	return nfail != 0;
 }
