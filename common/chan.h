@@ -1,5 +1,5 @@
 /*
- * The encrypted channel of wire protocol version 1 (DESIGN.md section 6) over
+ * The encrypted channel of wire protocol version 1 (common/PROTOCOL.md) over
  * two file descriptors, so a TCP socket and standard input/output run the same
  * code: frames, hellos, the Noise handshake and a stream of length-prefixed
  * records.  The channel never frees itself; its owner frees it from the

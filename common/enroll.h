@@ -1,5 +1,5 @@
 /*
- * Enrollment codes (DESIGN.md section 6.6): "PAW1-" and the Crockford base32
+ * Enrollment codes (common/PROTOCOL.md section 8): "PAW1-" and the Crockford base32
  * of server_public_key[32] || S[32] || check[2].
  */
 #ifndef ENROLL_H

@@ -74,7 +74,7 @@ void	mp_pack_knil(msgpack_packer *, const char *key);
 void	mp_pack_kstr_or_nil(msgpack_packer *, const char *key, const char *val);
 
 /*
- * More keys an error may carry (DESIGN 6.5 allows them): what the domain
+ * More keys an error may carry (PROTOCOL.md section 6 allows them): what the domain
  * adds, such as the member a conflict is with.  key is static; a string
  * value is copied.
  */

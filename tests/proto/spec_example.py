@@ -179,15 +179,21 @@ for c in checkpoints:
 # 3. A real pawd with the vector's responder key and a pinned clock.
 tmp = tempfile.mkdtemp(prefix='pawspec.')
 data = os.path.join(tmp, 'data')
-env = dict(os.environ, PAW_ADMIN_PASSWORD='admin-pass-1', PAW_TEST_NOW=str(NOW))
+env = dict(os.environ, PAW_ADMIN_PASSWORD='admin-pass-1')
 subprocess.run([PAWD, 'init', data], env=env, check=True, capture_output=True)
 with open(os.path.join(data, 'server.key'), 'wb') as f:
     f.write(bytes.fromhex(vec['resp_static']))
+# The data directory's test clock (pawd serve --test-clock), pinned at NOW:
+# "PAWCLOCK" and the time as a native int64.
+with open(os.path.join(data, 'test-clock'), 'wb') as f:
+    f.write(b'PAWCLOCK' + struct.pack('=q', NOW))
+os.chmod(os.path.join(data, 'test-clock'), 0o600)
 subprocess.run([PAWD, 'device', 'add', data, '--branch', 'HQ', '--pubkey', CS.public.data.hex()],
                env=env, check=True, capture_output=True)
 port = free_port()
 log = open(os.path.join(tmp, 'pawd.log'), 'w')
-proc = subprocess.Popen([PAWD, 'serve', data, '--listen', '127.0.0.1:%d' % port], env=env,
+proc = subprocess.Popen([PAWD, 'serve', data, '--listen', '127.0.0.1:%d' % port,
+                         '--test-clock'], env=env,
                         stdout=log, stderr=log)
 try:
     end = time.time() + 20
