@@ -663,6 +663,12 @@ int		 staff_login(struct db *, const char *id, int known, int ok,
 int		 staff_approve(struct db *, const char *id, int known, int ok,
 		    const char *branch, int *flags, struct perr *);
 /*
+ * The same for a logged-in staff member's own password typed again (to
+ * change it): a wrong one counts and locks as a failed login.
+ */
+int		 staff_recheck(struct db *, const char *id, int ok, int *flags,
+		    struct perr *);
+/*
  * A new resume token of staff on device into token (STAFF_TOKEN_LEN + 1)
  * and its expiry: the token's row id, or -1 if it could not be stored.
  */

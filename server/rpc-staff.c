@@ -243,10 +243,19 @@ setpw_finish(struct req *req)
 	struct pwjob	*j = req->ctx;
 	const char	*id = in->id;
 	struct perr	 err;
+	int		 flags = 0;
 
-	if (j->old_password != NULL && !j->old_ok) {
-		rpc_fail(req, ERR_UNAUTHENTICATED, "old_password",
-		    "the current password is wrong");
+	/* The current password is a guess like a login's: counted, locking. */
+	if (j->old_password != NULL &&
+	    staff_recheck(req->db, id, j->old_ok, &flags, &err) != 0) {
+		err.field = "old_password";
+		rpc_fail_perr(req, &err);
+		if (flags & STAFF_LOGIN_COUNTED) {
+			req->commit_on_error = 1;
+			rpc_audit(req, "staff", id, NULL, xasprintf(
+			    "{\"password\":\"wrong\",\"locked\":%s}",
+			    (flags & STAFF_LOGIN_LOCKED) ? "true" : "false"));
+		}
 		return;
 	}
 	if (!j->hashed) {

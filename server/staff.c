@@ -357,6 +357,15 @@ staff_approve(struct db *db, const char *id, int known, int ok,
 }
 
 int
+staff_recheck(struct db *db, const char *id, int ok, int *flags,
+    struct perr *err)
+{
+	struct staff	who;
+
+	return staff_verdict(db, id, 1, ok, &who, flags, err);
+}
+
+int
 staff_login(struct db *db, const char *id, int known, int ok,
     struct staff *who, int *flags, struct perr *err)
 {
