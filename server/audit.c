@@ -63,7 +63,10 @@ audit_digest(const uint8_t *key, const uint8_t prev[AUDIT_DIGEST_LEN],
 	msgpack_sbuffer_destroy(&sb);
 }
 
-/* The last row's id and digest (zeros for an empty trail). 0 or -1. */
+/*
+ * The last row's id and digest (zeros for an empty trail): 0, 1 if the
+ * row has no digest (zeros too), -1 on a database error.
+ */
 static int
 audit_last(struct db *db, int64_t *id, uint8_t digest[AUDIT_DIGEST_LEN])
 {
@@ -78,11 +81,21 @@ audit_last(struct db *db, int64_t *id, uint8_t digest[AUDIT_DIGEST_LEN])
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
 		return 0;
-	if (rc != SQLITE_ROW ||
-	    sqlite3_column_bytes(st, 1) != AUDIT_DIGEST_LEN)
+	if (rc != SQLITE_ROW)
 		return -1;
 	*id = sqlite3_column_int64(st, 0);
-	memcpy(digest, sqlite3_column_blob(st, 1), AUDIT_DIGEST_LEN);
+	if (sqlite3_column_bytes(st, 1) == AUDIT_DIGEST_LEN)
+		memcpy(digest, sqlite3_column_blob(st, 1), AUDIT_DIGEST_LEN);
+	else {
+		/*
+		 * A row without its digest (written by an older pawd after the
+		 * upgrade, or by hand): the trail goes on from zeros, so that
+		 * work goes on too, and pawd check names that row.
+		 */
+		log_warn("audit row %lld has no digest: pawd check will name it",
+		    (long long)*id);
+		return 1;
+	}
 	return 0;
 }
 
@@ -108,8 +121,7 @@ audit_add(struct db *db, const struct actor *a, const char *method,
 		log_error("audit: no audit key (server.key) for this database");
 		return -1;
 	}
-	if (audit_last(db, &e.id, prev) != 0 ||
-	    (st = db_prep(db, sql)) == NULL)
+	if (audit_last(db, &e.id, prev) < 0 || (st = db_prep(db, sql)) == NULL)
 		return -1;
 	e.id++;
 	audit_digest(key, prev, &e, digest);
@@ -284,7 +296,7 @@ audit_backfill(struct db *db)
 	int	failed = 0;
 
 	/* A new database (or a tool's, without the server's key) has none. */
-	if (audit_last(db, &last, head) == 0 && last == 0)
+	if (audit_last(db, &last, head) >= 0 && last == 0)
 		return 0;
 	if (audit_walk(db, backfill_row, &failed, head) < 0 || failed) {
 		log_error("audit: the chain of earlier rows was not written");

@@ -290,7 +290,7 @@ cmd_enroll(const char *dir, int argc, char **argv)
 {
 	const char	*branch = opt_value(argc, argv, "--branch");
 	char		 code[ENROLL_CODE_MAX];
-	struct perr	 err;
+	struct perr	 err = { .msg = "database error (see the log)" };
 	struct db	*db;
 	uint8_t		 priv[32], pub[32];
 	char		*path = xasprintf("%s/server.key", dir);
@@ -331,7 +331,7 @@ cmd_device_add(const char *dir, int argc, char **argv)
 	const char	*hex = opt_value(argc, argv, "--pubkey");
 	const char	*name = opt_value(argc, argv, "--name");
 	uint8_t		 key[32];
-	struct perr	 err;
+	struct perr	 err = { .msg = "database error (see the log)" };
 	struct db	*db;
 	int64_t		 id;
 

@@ -111,3 +111,11 @@ assert_contains "$out" "row $total does not fit" "the last row"
 cp "$T/good.db" "$DATA/paw.db"
 out=$("$PAWD" check "$DATA" 2>>"$T/pawd.log") || fail "restored: $out"
 assert_contains "$out" "audit head: $head" "the same head again"
+# A row without its digest (an older pawd run on the upgraded data) does
+# not stop the writes that follow; pawd check names it.
+sqlite3 "$DATA/paw.db" "INSERT INTO audit (at, method) VALUES (0, 'by.an.older.pawd')"
+odd=$(db_query "SELECT max(id) FROM audit")
+"$PAWD" enroll "$DATA" --branch HQ >/dev/null 2>>"$T/pawd.log" || fail "a write after an unchained row"
+assert_eq "$(db_query "SELECT max(id) FROM audit")" "$((odd + 1))" "the write's own row"
+if out=$("$PAWD" check "$DATA" 2>>"$T/pawd.log"); then fail "an unchained row passed"; fi
+assert_contains "$out" "row $odd does not fit" "the unchained row is named"
