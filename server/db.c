@@ -360,6 +360,19 @@ db_step_done(struct db *db, sqlite3_stmt *st)
 }
 
 int
+db_run_int(struct db *db, const char *sql, int64_t v)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_prep(db, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, v);
+	if (db_step_done(db, st) != 0)
+		return -1;
+	return db_changes(db);
+}
+
+int
 db_step(struct db *db, sqlite3_stmt *st)
 {
 	int	rc = sqlite3_step(st);

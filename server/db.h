@@ -57,6 +57,11 @@ int		 db_step_done(struct db *, sqlite3_stmt *);
  * (logged): loops stop on 0 and pass -1 on, never taking it for the end.
  */
 int		 db_step(struct db *, sqlite3_stmt *);
+/*
+ * Run a statement without rows whose one parameter is v (a purge: DELETE
+ * ... WHERE expires < ?1): the rows it changed, or -1.
+ */
+int		 db_run_int(struct db *, const char *sql, int64_t v);
 /* SQLITE_CONSTRAINT_UNIQUE et al: the last extended error code. */
 int		 db_errcode(struct db *);
 /* Store a JSON text of one row, for audit: SELECT json_object(...). */

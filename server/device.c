@@ -248,12 +248,6 @@ int
 device_code_purge(struct db *db, int64_t before)
 {
 	static const char sql[] = "DELETE FROM enroll_code WHERE expires < ?";
-	sqlite3_stmt	*st;
 
-	if ((st = db_prep(db, sql)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, before);
-	if (db_step_done(db, st) != 0)
-		return -1;
-	return db_changes(db);
+	return db_run_int(db, sql, before);
 }

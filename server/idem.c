@@ -190,12 +190,6 @@ int
 idem_purge(struct db *db, int64_t now)
 {
 	static const char sql[] = "DELETE FROM idem WHERE created < ?";
-	sqlite3_stmt	*st;
 
-	if ((st = db_prep(db, sql)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, now - IDEM_KEEP);
-	if (db_step_done(db, st) != 0)
-		return -1;
-	return db_changes(db);
+	return db_run_int(db, sql, now - IDEM_KEEP);
 }
