@@ -165,8 +165,10 @@ all_digits(const char *s)
 }
 
 /*
- * Chinese mobile: 1, then 3-9, then 9 more digits (optionally +86), or +country and 8 to 17
- * digits; spaces and dashes are ignored, as the server does.
+ * Whether text looks like a phone, before the server's pattern is known
+ * (forms check against the pattern system.methods gives): a Chinese
+ * mobile, 1, then 3-9, then 9 more digits (optionally +86), or + and 7 to
+ * 15 digits; spaces and dashes are ignored, as the server does.
  */
 int
 valid_phone(const char *s)
@@ -184,7 +186,7 @@ valid_phone(const char *s)
 	if (strncmp(buf, "+86", 3) == 0 && n == 14)
 		return valid_phone(buf + 3);
 	if (buf[0] == '+')
-		return n >= 9 && n <= 18 && all_digits(buf + 1);
+		return n >= 8 && n <= 16 && buf[1] != '0' && all_digits(buf + 1);
 	return n == 11 && all_digits(buf) && buf[0] == '1' && buf[1] >= '3' &&
 	    buf[1] <= '9';
 }

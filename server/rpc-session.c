@@ -94,12 +94,13 @@ login_finish(struct req *req)
 
 	if (staff_login(req->db, staff, l->known, l->ok, &who, &flags,
 	    &err) != 0) {
-		if (flags & STAFF_LOGIN_COUNTED)
-			req->commit_on_error = 1;
-		if (flags & STAFF_LOGIN_LOCKED) {
-			rpc_audit(req, "staff", staff, NULL,
-			    xstrdup("{\"locked\":true}"));
-		}
+		/* Every failed login is audited: who was tried, from where. */
+		req->commit_on_error = 1;
+		rpc_audit(req, "staff", staff, NULL, xasprintf(
+		    "{\"login\":false,\"device\":%lld,\"locked\":%s}",
+		    (long long)req->who.device,
+		    (flags & STAFF_LOGIN_LOCKED) || err.code == ERR_LOCKED ?
+		    "true" : "false"));
 		rpc_fail_perr(req, &err);
 		return;
 	}

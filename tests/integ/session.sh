@@ -37,7 +37,10 @@ call_err clerk1 session.whoami '{}' locked
 STAFF_PW[clerk1]=246810
 call_err clerk1 session.whoami '{}' locked
 assert_eq "$(db_query "SELECT locked_until > $(date +%s) FROM staff WHERE id='clerk1'")" 1 "locked in the database"
-assert_eq "$(db_query "SELECT count(*) FROM audit WHERE method='session.login' AND entity_id='clerk1'")" 1 "lockout audited"
+# Every failed login is audited, with the device; the lock and the refusals
+# while locked say so.
+assert_eq "$(db_query "SELECT count(*) FROM audit WHERE method='session.login' AND entity_id='clerk1' AND after LIKE '%\"login\":false,\"device\":_%'")" 6 "every failure audited"
+assert_eq "$(db_query "SELECT count(*) FROM audit WHERE method='session.login' AND entity_id='clerk1' AND after LIKE '%\"locked\":true%'")" 2 "lockout audited"
 # An admin resetting the password unlocks.
 call admin staff.set_password '{"id":"clerk1","password":"135790"}' >/dev/null
 STAFF_PW[clerk1]=135790
@@ -73,3 +76,6 @@ STAFF_PW[clerk1]=135790
 call admin staff.disable '{"id":"clerk1"}' >/dev/null
 call_err clerk1 session.whoami '{}' unauthenticated
 echo ok
+# An id that does not exist is audited as tried, the same way.
+if call_anon session.login '{"staff":"no.such.one","password":"guess-guess"}' >/dev/null; then fail "unknown id logged in"; fi
+assert_eq "$(db_query "SELECT count(*) FROM audit WHERE method='session.login' AND entity_id='no.such.one' AND after LIKE '%\"login\":false%'")" 1 "an unknown id tried, audited"
