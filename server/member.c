@@ -601,7 +601,7 @@ member_get(struct db *db, int64_t id, const char *card, struct member *m,
 	return 0;
 }
 
-void
+int
 member_counts(struct db *db, int64_t id, struct member_counts *c)
 {
 	static const char sql[] =
@@ -611,13 +611,14 @@ member_counts(struct db *db, int64_t id, struct member_counts *c)
 
 	c->feedback = c->good = c->bad = 0;
 	if (st == NULL)
-		return;
+		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return;
+	if (db_step(db, st) != 1)
+		return -1;
 	c->feedback = sqlite3_column_int(st, 0);
 	c->good = (int)sqlite3_column_int64(st, 1);
 	c->bad = c->feedback - c->good;
+	return 0;
 }
 
 char *

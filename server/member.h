@@ -165,8 +165,8 @@ int	member_archive(struct db *, int64_t id, const char *reason,
 /* Load by card number if card is not NULL, else by id; not_found. */
 int	member_get(struct db *, int64_t id, const char *card,
 	    struct member *, struct perr *);
-/* The feedback counts of a member in one pass (pets: the caller's). */
-void	member_counts(struct db *, int64_t id, struct member_counts *);
+/* The feedback counts of a member in one pass (pets: the caller's); 0/-1. */
+int	member_counts(struct db *, int64_t id, struct member_counts *);
 /*
  * Find members by card number, full phone, last four digits, or a
  * substring of their name or a pet's name; cb is called once per hit of

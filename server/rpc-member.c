@@ -141,10 +141,10 @@ pack_member(struct req *req, const struct member *m)
 	struct pets		 pets = { .active = 0 };
 	struct collect		 fb;
 
-	member_counts(req->db, id, &counts);
 	collect_init(&pets.c);
 	collect_init(&fb);
-	if (pet_list(req->db, id, add_pet, &pets) < 0 ||
+	if (member_counts(req->db, id, &counts) != 0 ||
+	    pet_list(req->db, id, add_pet, &pets) < 0 ||
 	    feedback_list(req->db, id, PROFILE_FEEDBACK, collect_feedback,
 	    &fb) < 0) {
 		msgpack_sbuffer_destroy(&pets.c.sb);
