@@ -142,9 +142,8 @@ rpc_check_params(struct req *req)
 	const struct method	*m = req->m;
 
 	req->arena = arena_create();
-	req->gate = xcalloc(1, sizeof *req->gate);
 	if (params_decode(m->params, method_gate_params(m), req->params,
-	    req->arena, &req->in, req->gate, &req->err, req->path,
+	    req->arena, &req->in, &req->gate, &req->err, req->path,
 	    sizeof req->path) != 0) {
 		req->failed = 1;
 		return -1;
@@ -220,7 +219,6 @@ static void
 req_free(struct req *req)
 {
 	arena_free(req->arena);
-	free(req->gate);
 	free(req->approval);
 	free(req->ctx);
 	free(req->audit_entity);
@@ -391,7 +389,7 @@ req_reply(struct req *req)
 static int
 req_replay(struct req *req)
 {
-	const char	*rid = req->gate != NULL ? req->gate->request_id : NULL;
+	const char	*rid = req->gate.request_id;
 	struct perr	 err;
 	size_t		 i;
 	int		 rc;
@@ -433,7 +431,7 @@ approval_verify(void *arg)
 {
 	struct req	*req = arg;
 	struct approval	*ap = req->approval;
-	const char	*pw = req->gate->approver_password;
+	const char	*pw = req->gate.approver_password;
 
 	ap->ok = staff_verify(ap->known ? ap->hash : staff_dummy_hash(), pw) &&
 	    ap->known;
@@ -456,7 +454,7 @@ static int
 approval_apply(struct req *req)
 {
 	struct approval	*ap = req->approval;
-	const char	*id = req->gate->approver;
+	const char	*id = req->gate.approver;
 	struct perr	 err;
 	int		 flags = 0;
 
@@ -492,7 +490,7 @@ approval_admit(struct req *req)
 		snprintf(req->approver, sizeof req->approver, "%s", w->staff);
 		return 0;
 	}
-	if (req->gate->approver == NULL || req->gate->approver_password == NULL)
+	if (req->gate.approver == NULL || req->gate.approver_password == NULL)
 		return rpc_fail(req, ERR_APPROVAL_REQUIRED, "approver",
 		    "%s needs a manager's approval: approver and "
 		    "approver_password", req->m->name);
@@ -522,16 +520,14 @@ rpc_continue(struct req *req, void (*fn)(struct req *))
 }
 
 static const struct method *
-method_find(const char *name, size_t len, size_t *index)
+method_find(const char *name, size_t len)
 {
 	size_t	i;
 
 	for (i = 0; i < nmethods; i++) {
 		if (strlen(methods[i].name) == len &&
-		    memcmp(methods[i].name, name, len) == 0) {
-			*index = i;
+		    memcmp(methods[i].name, name, len) == 0)
 			return &methods[i];
-		}
 	}
 	return NULL;
 }
@@ -567,7 +563,7 @@ req_run_main(void *arg)
 
 	req->db = req->srv->db;
 	if (ap != NULL && !ap->checked) {
-		if (staff_pwhash(req->db, req->gate->approver, ap->hash,
+		if (staff_pwhash(req->db, req->gate.approver, ap->hash,
 		    &disabled) == 0 && !disabled)
 			ap->known = 1;
 		db_release(req->db);
@@ -630,7 +626,6 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 {
 	struct req		*req;
 	struct rpc_msg		 msg;
-	size_t			 mi = 0;
 
 	req = xcalloc(1, sizeof *req);
 	msgpack_sbuffer_init(&req->sb);
@@ -657,7 +652,7 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 	req->role = s->who.role;
 	req->msgid = msg.msgid;
 	req->params = msg.params;
-	if ((req->m = method_find(msg.method, msg.method_len, &mi)) == NULL) {
+	if ((req->m = method_find(msg.method, msg.method_len)) == NULL) {
 		static const struct method unknown = { .name = "?" };
 
 		req->m = &unknown;

@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "db.h"
 #include "pawd.h"
+#include "xmalloc.h"
 
 #define IDEM_KEEP	(7 * 24 * 3600)	/* seconds a record is kept */
 
@@ -60,9 +61,7 @@ digest_map(crypto_generichash_state *h, const msgpack_object *o, int top)
 	msgpack_object_kv	*kv;
 	uint32_t		 i, n = o->via.map.size;
 
-	kv = calloc(n + 1, sizeof *kv);
-	if (kv == NULL)
-		return -1;
+	kv = xcalloc(n + 1, sizeof *kv);
 	memcpy(kv, o->via.map.ptr, n * sizeof *kv);
 	for (i = 0; i < n; i++) {
 		if (kv[i].key.type != MSGPACK_OBJECT_STR) {

@@ -128,7 +128,7 @@ struct req {
 	char			*audit_after;	/* JSON, default: the result */
 	msgpack_unpacked	 msg;		/* owns params (async requests) */
 	void			*in;		/* the decoded params (contract.c) */
-	struct gate_p		*gate;		/* request_id, approver ... */
+	struct gate_p		 gate;		/* request_id, approver ... */
 	struct arena		*arena;		/* owns in and its strings */
 	char			 path[128];	/* the field an error names */
 	char			 idem_key[33];	/* request_id, lower case, or "" */
