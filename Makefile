@@ -39,7 +39,7 @@ B	= build/rel
 endif
 
 COMMON	= xmalloc log buf clock loop utf8 match noise chan rpc mpjson enroll hex
-SERVER	= pawd server session dispatch contract role error db migrate audit idem worker staff branch \
+SERVER	= pawd server session dispatch contract role error db entity migrate audit idem worker staff branch \
 	  device member feedback hits pet rpc-system rpc-session rpc-staff \
 	  rpc-branch rpc-device rpc-audit rpc-member rpc-feedback rpc-pet \
 	  job cron rpc-job rpc-clock
@@ -114,7 +114,8 @@ $(B)/tests/bench-clock: $(B)/bench/clock.o $(COMMON_O)
 SEED_O	= $(B)/bench/seed.o $(B)/server/member.o $(B)/server/pet.o \
 	  $(B)/server/feedback.o $(B)/server/audit.o \
 	  $(B)/server/db.o $(B)/server/migrate.o $(B)/server/error.o \
-	  $(B)/server/branch.o $(B)/server/hits.o
+	  $(B)/server/branch.o $(B)/server/hits.o $(B)/server/entity.o \
+	  $(B)/server/role.o
 $(B)/tests/bench-seed: $(SEED_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -71,7 +71,7 @@ seed_one(struct db *db, int64_t i, struct perr *err)
 		p.name = PICK(pets);
 		p.species = PICK(species);
 		p.birth_date = pbirth;
-		if (pet_create(db, id, &p, err) < 0)
+		if (pet_create(db, id, &p, NULL, err) < 0)
 			return -1;
 	}
 	return 0;

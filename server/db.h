@@ -69,6 +69,17 @@ char		*db_json(struct db *, const char *sql, int64_t id);
 /* The same for a row keyed by text (a code, a staff id). */
 char		*db_json_key(struct db *, const char *sql, const char *key);
 
+/* entity.c */
+/* Copy a statement's row (ENTITY_COLS, in order) into row; 0 or -1. */
+int		 entity_row(const struct entity *, sqlite3_stmt *, void *row);
+/*
+ * Step a statement that returns at most one row of the entity (a get, an
+ * INSERT or UPDATE ... RETURNING): 1 copied into row (if not NULL) and the
+ * statement finished, 0 no row, -1 an error.
+ */
+int		 entity_step(struct db *, sqlite3_stmt *, const struct entity *,
+		    void *row);
+
 /* hits.c */
 /*
  * Append the result-list row of a statement selecting MEMBER_HIT_COLS to

@@ -97,37 +97,48 @@ struct member_counts {
 	int	feedback, good, bad;
 };
 
-struct pet {
-	int64_t	id;
-	int64_t	member_id;
-	char	name[128];
-	char	species[16];
-	char	breed[192];
-	char	sex[8];
-	int	neutered;
-	char	birth_date[11];
-	char	colour[96];
-	int64_t	weight_g;		/* -1 if unknown */
-	char	microchip[16];
-	int	adopted;
-	char	adoption_date[11];
-	char	adoption_source[256];
-	char	health[1024];
-	char	photo[256];
-	char	note[2048];
-	int64_t	archived;		/* epoch, 0 if active */
-	char	archive_reason[512];
-	int64_t	created;
-	int64_t	updated;
-};
+/*
+ * A pet: its fields, declared once (entity.h).  weight_g is -1 when
+ * unknown; archived is the epoch it was archived, 0 while active.
+ */
+#define PET_OUT		(EF_OUT | EF_AUDIT)
+#define PET_FIELDS(K, F, a) \
+    K(a, id, "id", ID, R, PET_OUT, 0, 0, 0, 0) \
+    F(a, member_id, "member_id", ID, R, PET_OUT, 0, 0, 0, 0) \
+    F(a, name, "name", TEXT, W, PET_OUT | EF_REQ, 1, PET_NAME_MAX, 0, 0) \
+    F(a, species, "species", ENUM, W, PET_OUT | EF_REQ, 0, 0, pet_species, \
+	0) \
+    F(a, breed, "breed", TEXT, W, PET_OUT, 0, PET_BREED_MAX, 0, 0) \
+    F(a, sex, "sex", ENUM, W, PET_OUT, 0, 0, pet_sexes, 0) \
+    F(a, neutered, "neutered", BOOL, W, PET_OUT, 0, 0, 0, 0) \
+    F(a, birth_date, "birth_date", DATE, W, PET_OUT, 0, 0, 0, 0) \
+    F(a, colour, "colour", TEXT, W, PET_OUT, 0, PET_COLOUR_MAX, 0, 0) \
+    F(a, weight_g, "weight_g", INT, W, PET_OUT | EF_NIL, 0, PET_WEIGHT_MAX, \
+	0, 0) \
+    F(a, microchip, "microchip", PAT, W, PET_OUT | EF_NIL, 0, MICROCHIP_LEN, \
+	MICROCHIP_PATTERN, NULL) \
+    F(a, adopted, "adopted", BOOL, W, PET_OUT, 0, 0, 0, 0) \
+    F(a, adoption_date, "adoption_date", DATE, W, PET_OUT, 0, 0, 0, 0) \
+    F(a, adoption_source, "adoption_source", TEXT, W, PET_OUT, 0, \
+	PET_SOURCE_MAX, 0, 0) \
+    F(a, health, "health", TEXT, W, PET_OUT | EF_LINES, 0, PET_HEALTH_MAX, \
+	0, 0) \
+    F(a, photo, "photo", TEXT, W, PET_OUT, 0, PET_PHOTO_MAX, 0, 0) \
+    F(a, note, "note", TEXT, W, PET_OUT | EF_LINES, 0, PET_NOTE_MAX, 0, 0) \
+    F(a, archived, "archived", SINCE, R, PET_OUT, 0, 0, 0, 0) \
+    F(a, archive_reason, "archive_reason", TEXT, R, PET_OUT | EF_NIL, 0, \
+	MEMBER_REASON_MAX, 0, 0) \
+    F(a, created, "created", INT, R, EF_OUT, 0, 0, 0, 0) \
+    F(a, updated, "updated", INT, R, EF_OUT, 0, 0, 0, 0)
 
-struct pet_in {
-	const char	*name, *species, *breed, *sex, *birth_date, *colour;
-	const char	*microchip, *adoption_date, *adoption_source, *health;
-	const char	*photo, *note;
-	int		 neutered, adopted;	/* -1 when not given */
-	int64_t		 weight_g;		/* INT64_MIN when not given */
+struct pet {
+	ENTITY_ROW(PET_FIELDS)
 };
+/* A pet as written (entity.h: NULL, -1 or PARAM_NONE when not given). */
+struct pet_in {
+	ENTITY_IN(PET_FIELDS)
+};
+extern const struct entity pet_entity;
 
 struct feedback {
 	int64_t	id;
@@ -207,18 +218,17 @@ int	feedback_list(struct db *, int64_t member, int limit, feedback_fn *,
 char	*feedback_json(struct db *, int64_t id);
 
 /* pet.c */
-/* Add a pet to an active member: the new id, or -1. */
+/* Add a pet to an active member: the new id, or -1; the row in out. */
 int64_t	pet_create(struct db *, int64_t member, const struct pet_in *,
-	    struct perr *);
+	    struct pet *out, struct perr *);
+/* Change the fields given; the row before and after (either may be NULL). */
 int	pet_update(struct db *, int64_t id, const struct pet_in *,
-	    struct perr *);
+	    struct pet *before, struct pet *after, struct perr *);
 /* Archive a pet (died, returned): it leaves lists and the search index. */
 int	pet_archive(struct db *, int64_t id, const char *reason,
 	    struct perr *);
 int	pet_get(struct db *, int64_t id, struct pet *, struct perr *);
 /* The pets of a member, oldest first, archived ones last; how many. */
 int	pet_list(struct db *, int64_t member, pet_fn *, void *);
-/* JSON of a pet row for the audit trail (caller frees), NULL if none. */
-char	*pet_json(struct db *, int64_t id);
 
 #endif

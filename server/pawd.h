@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "chan.h"
+#include "entity.h"
 #include "loop.h"
 #include "rpc.h"
 

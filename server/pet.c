@@ -15,6 +15,11 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+#define PET_COLS	ENTITY_COLS(PET_FIELDS)
+
+const struct entity pet_entity = { "pet",
+    ENTITY_TABLE(PET_FIELDS, struct pet) };
+
 const char *const pet_species[] = { "dog", "cat", "rabbit", "bird", "fish",
     "reptile", "small_pet", "other", NULL };
 const char *const pet_sexes[] = { "male", "female", "unknown", NULL };
@@ -178,14 +183,15 @@ pet_owner(struct db *db, int64_t member, struct perr *err)
 
 static int64_t
 pet_insert(struct db *db, int64_t member, const struct pet_in *in,
-    const struct pet_norm *n, struct perr *err)
+    const struct pet_norm *n, struct pet *out, struct perr *err)
 {
 	static const char sql[] =
 	    "INSERT INTO pet (member_id, name, species, breed, sex, neutered, "
 	    "birth_date, colour, weight_g, microchip, adopted, adoption_date, "
 	    "adoption_source, health, photo, note, created, updated) VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, ''), ?8, ?9, nullif(?10, ''), "
-	    "?11, nullif(?12, ''), ?13, ?14, ?15, ?16, ?17, ?17)";
+	    "?11, nullif(?12, ''), ?13, ?14, ?15, ?16, ?17, ?17) "
+	    "RETURNING " PET_COLS;
 	sqlite3_stmt	*st;
 
 	if ((st = db_prep(db, sql)) == NULL)
@@ -210,16 +216,16 @@ pet_insert(struct db *db, int64_t member, const struct pet_in *in,
 	db_bind_text(st, 15, n->photo ? n->photo : "");
 	db_bind_text(st, 16, n->note ? n->note : "");
 	sqlite3_bind_int64(st, 17, clock_now());
-	if (db_step_done(db, st) != 0)
+	if (entity_step(db, st, &pet_entity, out) != 1)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
-	return db_last_id(db);
+	return out->id;
 }
 
 int64_t
 pet_create(struct db *db, int64_t member, const struct pet_in *in,
-    struct perr *err)
+    struct pet *out, struct perr *err)
 {
-	struct pet	 none;
+	struct pet	 none, row;
 	struct pet_norm	 n;
 	int64_t		 id = -1;
 
@@ -228,7 +234,7 @@ pet_create(struct db *db, int64_t member, const struct pet_in *in,
 	if (pet_owner(db, member, err) != 0 ||
 	    pet_check(db, in, &none, &n, err) != 0)
 		goto out;
-	if ((id = pet_insert(db, member, in, &n, err)) < 0)
+	if ((id = pet_insert(db, member, in, &n, out ? out : &row, err)) < 0)
 		goto out;
 	if (member_index(db, member) != 0)
 		id = perr_set(err, ERR_INTERNAL, NULL,
@@ -240,7 +246,7 @@ out:
 
 static int
 pet_write(struct db *db, int64_t id, const struct pet_in *in,
-    const struct pet_norm *n)
+    const struct pet_norm *n, struct pet *out)
 {
 	static const char sql[] =
 	    "UPDATE pet SET name = coalesce(?2, name), "
@@ -258,7 +264,8 @@ pet_write(struct db *db, int64_t id, const struct pet_in *in,
 	    "ELSE nullif(?12, '') END, "
 	    "adoption_source = coalesce(?13, adoption_source), "
 	    "health = coalesce(?14, health), photo = coalesce(?15, photo), "
-	    "note = coalesce(?16, note), updated = ?17 WHERE id = ?1";
+	    "note = coalesce(?16, note), updated = ?17 WHERE id = ?1 "
+	    "RETURNING " PET_COLS;
 	sqlite3_stmt	*st;
 
 	if ((st = db_prep(db, sql)) == NULL)
@@ -285,13 +292,14 @@ pet_write(struct db *db, int64_t id, const struct pet_in *in,
 	db_bind_text(st, 15, n->photo);
 	db_bind_text(st, 16, n->note);
 	sqlite3_bind_int64(st, 17, clock_now());
-	return db_step_done(db, st);
+	return entity_step(db, st, &pet_entity, out) == 1 ? 0 : -1;
 }
 
 int
-pet_update(struct db *db, int64_t id, const struct pet_in *in, struct perr *err)
+pet_update(struct db *db, int64_t id, const struct pet_in *in,
+    struct pet *before, struct pet *after, struct perr *err)
 {
-	struct pet	 p;
+	struct pet	 p, row;
 	struct pet_norm	 n;
 	int		 rc = -1;
 
@@ -308,7 +316,9 @@ pet_update(struct db *db, int64_t id, const struct pet_in *in, struct perr *err)
 	}
 	if (pet_check(db, in, &p, &n, err) != 0)
 		goto out;
-	if (pet_write(db, id, in, &n) != 0)
+	if (before != NULL)
+		*before = p;
+	if (pet_write(db, id, in, &n, after ? after : &row) != 0)
 		perr_set(err, ERR_INTERNAL, NULL, "database error");
 	else if (n.name != NULL && member_index(db, p.member_id) != 0)
 		perr_set(err, ERR_INTERNAL, NULL, "search index not saved");
@@ -351,39 +361,6 @@ pet_archive(struct db *db, int64_t id, const char *reason, struct perr *err)
 	return 0;
 }
 
-#define PET_COLS "id, member_id, name, species, breed, sex, neutered, " \
-    "coalesce(birth_date, ''), colour, coalesce(weight_g, -1), " \
-    "coalesce(microchip, ''), adopted, coalesce(adoption_date, ''), " \
-    "adoption_source, health, photo, note, coalesce(archived, 0), " \
-    "coalesce(archive_reason, ''), created, updated"
-
-static void
-pet_from_row(struct pet *p, sqlite3_stmt *st)
-{
-	memset(p, 0, sizeof *p);
-	p->id = sqlite3_column_int64(st, 0);
-	p->member_id = sqlite3_column_int64(st, 1);
-	db_copy_col(p->name, sizeof p->name, st, 2);
-	db_copy_col(p->species, sizeof p->species, st, 3);
-	db_copy_col(p->breed, sizeof p->breed, st, 4);
-	db_copy_col(p->sex, sizeof p->sex, st, 5);
-	p->neutered = sqlite3_column_int(st, 6);
-	db_copy_col(p->birth_date, sizeof p->birth_date, st, 7);
-	db_copy_col(p->colour, sizeof p->colour, st, 8);
-	p->weight_g = sqlite3_column_int64(st, 9);
-	db_copy_col(p->microchip, sizeof p->microchip, st, 10);
-	p->adopted = sqlite3_column_int(st, 11);
-	db_copy_col(p->adoption_date, sizeof p->adoption_date, st, 12);
-	db_copy_col(p->adoption_source, sizeof p->adoption_source, st, 13);
-	db_copy_col(p->health, sizeof p->health, st, 14);
-	db_copy_col(p->photo, sizeof p->photo, st, 15);
-	db_copy_col(p->note, sizeof p->note, st, 16);
-	p->archived = sqlite3_column_int64(st, 17);
-	db_copy_col(p->archive_reason, sizeof p->archive_reason, st, 18);
-	p->created = sqlite3_column_int64(st, 19);
-	p->updated = sqlite3_column_int64(st, 20);
-}
-
 int
 pet_get(struct db *db, int64_t id, struct pet *p, struct perr *err)
 {
@@ -393,10 +370,14 @@ pet_get(struct db *db, int64_t id, struct pet *p, struct perr *err)
 	if (st == NULL)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	switch (entity_step(db, st, &pet_entity, p)) {
+	case 1:
+		return 0;
+	case 0:
 		return perr_set(err, ERR_NOT_FOUND, "id", "no such pet");
-	pet_from_row(p, st);
-	return 0;
+	default:
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	}
 }
 
 int
@@ -414,25 +395,10 @@ pet_list(struct db *db, int64_t member, pet_fn *cb, void *arg)
 		return -1;
 	sqlite3_bind_int64(st, 1, member);
 	while ((rc = db_step(db, st)) == 1) {
-		pet_from_row(&p, st);
+		if (entity_row(&pet_entity, st, &p) != 0)
+			return -1;
 		cb(&p, arg);
 		n++;
 	}
 	return rc < 0 ? -1 : n;
-}
-
-char *
-pet_json(struct db *db, int64_t id)
-{
-	static const char sql[] =
-	    "SELECT json_object('id', id, 'member_id', member_id, "
-	    "'name', name, 'species', species, 'breed', breed, 'sex', sex, "
-	    "'neutered', neutered, 'birth_date', birth_date, "
-	    "'colour', colour, 'weight_g', weight_g, 'microchip', microchip, "
-	    "'adopted', adopted, 'adoption_date', adoption_date, "
-	    "'adoption_source', adoption_source, 'health', health, "
-	    "'photo', photo, 'note', note, 'archived', archived, "
-	    "'archive_reason', archive_reason) FROM pet WHERE id = ?";
-
-	return db_json(db, sql, id);
 }

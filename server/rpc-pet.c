@@ -11,41 +11,21 @@
 
 #include "pawd.h"
 
-/* The fields a pet is written with, in pet.create and pet.update. */
-#define PET_WRITE_PARAMS(st, fl) \
-    P_STR("name", st, pet.name, fl, 1, PET_NAME_MAX), \
-    P_ENUM("species", st, pet.species, fl, pet_species), \
-    P_STR("breed", st, pet.breed, 0, 0, PET_BREED_MAX), \
-    P_ENUM("sex", st, pet.sex, 0, pet_sexes), \
-    P_BOOL("neutered", st, pet.neutered, 0), \
-    P_DATE("birth_date", st, pet.birth_date, 0), \
-    P_STR("colour", st, pet.colour, 0, 0, PET_COLOUR_MAX), \
-    P_INT("weight_g", st, pet.weight_g, 0, 0, PET_WEIGHT_MAX), \
-    P_PAT("microchip", st, pet.microchip, 0, MICROCHIP_LEN, \
-	MICROCHIP_PATTERN, NULL), \
-    P_BOOL("adopted", st, pet.adopted, 0), \
-    P_DATE("adoption_date", st, pet.adoption_date, 0), \
-    P_STR("adoption_source", st, pet.adoption_source, 0, 0, \
-	PET_SOURCE_MAX), \
-    P_STR("health", st, pet.health, P_LINES, 0, PET_HEALTH_MAX), \
-    P_STR("photo", st, pet.photo, 0, 0, PET_PHOTO_MAX), \
-    P_STR("note", st, pet.note, P_LINES, 0, PET_NOTE_MAX)
-
 struct pet_create_p {
 	int64_t		member_id;
 	struct pet_in	pet;
 };
 PARAMS(pet_create, struct pet_create_p,
-    P_INT("member_id", struct pet_create_p, member_id, P_REQ, 1, ID_LIMIT),
-    PET_WRITE_PARAMS(struct pet_create_p, P_REQ));
+    P_INT("member_id", struct pet_create_p, member_id, P_REQ, 1, ID_LIMIT)
+    ENTITY_PARAMS(PET_FIELDS, struct pet_create_p, pet, P_REQ));
 
 struct pet_update_p {
 	int64_t		id;
 	struct pet_in	pet;
 };
 PARAMS(pet_update, struct pet_update_p,
-    P_INT("id", struct pet_update_p, id, P_REQ, 1, ID_LIMIT),
-    PET_WRITE_PARAMS(struct pet_update_p, 0));
+    P_INT("id", struct pet_update_p, id, P_REQ, 1, ID_LIMIT)
+    ENTITY_PARAMS(PET_FIELDS, struct pet_update_p, pet, 0));
 
 struct pet_get_p {
 	int64_t	id;
@@ -62,55 +42,21 @@ PARAMS(pet_list, struct pet_list_p,
 void
 pack_pet(msgpack_packer *pk, const struct pet *p)
 {
-	msgpack_pack_map(pk, 21);
-	mp_pack_kint(pk, "id", p->id);
-	mp_pack_kint(pk, "member_id", p->member_id);
-	mp_pack_kstr(pk, "name", p->name);
-	mp_pack_kstr(pk, "species", p->species);
-	mp_pack_kstr(pk, "breed", p->breed);
-	mp_pack_kstr(pk, "sex", p->sex);
-	mp_pack_kbool(pk, "neutered", p->neutered);
-	mp_pack_kstr_or_nil(pk, "birth_date",
-	    p->birth_date[0] ? p->birth_date : NULL);
-	mp_pack_kstr(pk, "colour", p->colour);
-	if (p->weight_g >= 0)
-		mp_pack_kint(pk, "weight_g", p->weight_g);
-	else
-		mp_pack_knil(pk, "weight_g");
-	mp_pack_kstr_or_nil(pk, "microchip",
-	    p->microchip[0] ? p->microchip : NULL);
-	mp_pack_kbool(pk, "adopted", p->adopted);
-	mp_pack_kstr_or_nil(pk, "adoption_date",
-	    p->adoption_date[0] ? p->adoption_date : NULL);
-	mp_pack_kstr(pk, "adoption_source", p->adoption_source);
-	mp_pack_kstr(pk, "health", p->health);
-	mp_pack_kstr(pk, "photo", p->photo);
-	mp_pack_kstr(pk, "note", p->note);
-	mp_pack_kbool(pk, "archived", p->archived != 0);
-	mp_pack_kstr_or_nil(pk, "archive_reason",
-	    p->archived ? p->archive_reason : NULL);
-	mp_pack_kint(pk, "created", p->created);
-	mp_pack_kint(pk, "updated", p->updated);
+	entity_pack(&pet_entity, pk, p, EF_OUT);
 }
 
-/* Pack the pet as it is now; with audit, name it and its JSON after. */
+/* Audit a write of pet p (before: NULL when created) and answer with it. */
 static void
-pet_reply(struct req *req, int64_t id, const char *before, int audit)
+pet_written(struct req *req, const struct pet *before, const struct pet *p)
 {
-	struct pet	p;
-	struct perr	err;
-	char		ids[24];
+	char	ids[24], *b = NULL;
 
-	if (pet_get(req->db, id, &p, &err) != 0) {
-		rpc_fail_perr(req, &err);
-		return;
-	}
-	if (audit) {
-		snprintf(ids, sizeof ids, "%lld", (long long)id);
-		rpc_audit(req, "pet", ids, before,
-		    pet_json(req->db, id));
-	}
-	pack_pet(&req->pk, &p);
+	snprintf(ids, sizeof ids, "%lld", (long long)p->id);
+	if (before != NULL)
+		b = entity_json(&pet_entity, before);
+	rpc_audit(req, "pet", ids, b, entity_json(&pet_entity, p));
+	free(b);
+	pack_pet(&req->pk, p);
 }
 
 void
@@ -118,19 +64,25 @@ rpc_pet_create(struct req *req)
 {
 	const struct pet_create_p *in = req->in;
 	struct perr	 err;
-	int64_t		 id;
+	struct pet	 p;
 
-	id = pet_create(req->db, in->member_id, &in->pet, &err);
-	if (id < 0)
+	if (pet_create(req->db, in->member_id, &in->pet, &p, &err) < 0)
 		rpc_fail_perr(req, &err);
 	else
-		pet_reply(req, id, NULL, 1);
+		pet_written(req, NULL, &p);
 }
 
 void
 rpc_pet_get(struct req *req)
 {
-	pet_reply(req, ((const struct pet_get_p *)req->in)->id, NULL, 0);
+	struct pet	p;
+	struct perr	err;
+
+	if (pet_get(req->db, ((const struct pet_get_p *)req->in)->id, &p,
+	    &err) != 0)
+		rpc_fail_perr(req, &err);
+	else
+		pack_pet(&req->pk, &p);
 }
 
 void
@@ -138,14 +90,12 @@ rpc_pet_update(struct req *req)
 {
 	const struct pet_update_p *in = req->in;
 	struct perr	 err;
-	int64_t		 id = in->id;
-	char		*before = pet_json(req->db, id);
+	struct pet	 before, after;
 
-	if (pet_update(req->db, id, &in->pet, &err) != 0)
+	if (pet_update(req->db, in->id, &in->pet, &before, &after, &err) != 0)
 		rpc_fail_perr(req, &err);
 	else
-		pet_reply(req, id, before, 1);
-	free(before);
+		pet_written(req, &before, &after);
 }
 
 static void
