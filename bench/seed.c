@@ -63,7 +63,7 @@ seed_one(struct db *db, int64_t i, struct perr *err)
 	in.phone = phone;
 	in.birthday = birth;
 	in.branch = "HQ";
-	if ((id = member_create(db, &in, err)) < 0)
+	if ((id = member_create(db, &in, NULL, NULL, err)) < 0)
 		return -1;
 	for (n = 1 + next(2) + (next(4) == 0), k = 0; k < n; k++) {
 		snprintf(pbirth, sizeof pbirth, "%04u-%02u-%02u", 2012 + next(13),

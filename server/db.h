@@ -82,10 +82,10 @@ int		 entity_step(struct db *, sqlite3_stmt *, const struct entity *,
 
 /* hits.c */
 /*
- * Append the result-list row of a statement selecting MEMBER_HIT_COLS to
- * sb, packed as member.search answers it: a map of id, card_no, name,
- * phone (masked), branch, archived and pets.  The cache keeps rows in this
- * form, so a page of results is a copy.
+ * Append the result-list row of a statement selecting MEMBER_COLS to sb,
+ * packed as member.search answers it: a map of the EF_LIST fields (the
+ * phone masked).  The cache keeps rows in this form, so a page of results
+ * is a copy.
  */
 void		 hits_pack_row(sqlite3_stmt *, msgpack_sbuffer *);
 

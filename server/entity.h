@@ -116,28 +116,27 @@ struct entity {
 #define ENT_A_ST(st, base, req)		st
 #define ENT_A_BASE(st, base, req)	base
 #define ENT_A_REQ(st, base, req)	req
-#define ENT_CALL(m, ...)		m(__VA_ARGS__)
 #define ENT_PFL(a, fl) \
 	((((fl) & EF_REQ) ? ENT_A_REQ a : 0) | \
 	(((fl) & EF_LINES) ? P_LINES : 0) | (((fl) & EF_BRANCH) ? P_BRANCH : 0))
-#define ENT_PF(a, f)	ENT_A_ST a, ENT_A_BASE a.f
 #define ENT_P_INT(a, f, fl, lo, hi, x, y) \
-	ENT_CALL(P_INT, #f, ENT_PF(a, f), ENT_PFL(a, fl), lo, hi)
+	P_INT(#f, ENT_A_ST a, ENT_A_BASE a.f, ENT_PFL(a, fl), lo, hi)
 #define ENT_P_TEXT(a, f, fl, lo, hi, x, y) \
-	ENT_CALL(P_STR, #f, ENT_PF(a, f), ENT_PFL(a, fl), lo, hi)
+	P_STR(#f, ENT_A_ST a, ENT_A_BASE a.f, ENT_PFL(a, fl), lo, hi)
 #define ENT_P_PAT(a, f, fl, lo, hi, x, y) \
-	ENT_CALL(P_PAT, #f, ENT_PF(a, f), ENT_PFL(a, fl), hi, x, y)
+	P_PAT(#f, ENT_A_ST a, ENT_A_BASE a.f, ENT_PFL(a, fl), hi, x, y)
 #define ENT_P_ENUM(a, f, fl, lo, hi, x, y) \
-	ENT_CALL(P_ENUM, #f, ENT_PF(a, f), ENT_PFL(a, fl), x)
+	P_ENUM(#f, ENT_A_ST a, ENT_A_BASE a.f, ENT_PFL(a, fl), x)
 #define ENT_P_ROLE(a, f, fl, lo, hi, x, y) \
-	ENT_CALL(P_ENUM, #f, ENT_PF(a, f), ENT_PFL(a, fl), x)
+	P_ENUM(#f, ENT_A_ST a, ENT_A_BASE a.f, ENT_PFL(a, fl), x)
 #define ENT_P_DATE(a, f, fl, lo, hi, x, y) \
-	ENT_CALL(P_DATE, #f, ENT_PF(a, f), ENT_PFL(a, fl))
+	P_DATE(#f, ENT_A_ST a, ENT_A_BASE a.f, ENT_PFL(a, fl))
 #define ENT_P_BOOL(a, f, fl, lo, hi, x, y) \
-	ENT_CALL(P_BOOL, #f, ENT_PF(a, f), ENT_PFL(a, fl))
+	P_BOOL(#f, ENT_A_ST a, ENT_A_BASE a.f, ENT_PFL(a, fl))
 #define ENT_P_TAGS(a, f, fl, lo, hi, x, y) \
-	ENT_CALL(P_LIST, #f, ENT_PF(a, f), ENT_PFL(a, fl), lo, hi, \
-	    (const struct param[]){ P_ITEM_STR(0, 1, x) })
+	{ P_(#f, PT_LIST, ENT_A_ST a, ENT_A_BASE a.f, ENT_PFL(a, fl)), \
+	    .min = lo, .max = hi, \
+	    .item = (const struct param[]){ P_ITEM_STR(0, 1, x) } }
 #define ENT_PK_W(a, f, t, fl, lo, hi, x, y) , ENT_P_##t(a, f, fl, lo, hi, x, y)
 #define ENT_PK_C(a, f, t, fl, lo, hi, x, y)
 #define ENT_PK_R(a, f, t, fl, lo, hi, x, y)

@@ -25,49 +25,16 @@
 #include "xmalloc.h"
 
 void
-hits_mask_phone(const char *phone, char *out, size_t len)
-{
-	size_t	n = strlen(phone);
-	char	m[12] = "***********";	/* the first 3 and the last 4 */
-
-	if (len == 0)
-		return;
-	if (n < 8)
-		memcpy(m, "****", 5);
-	else {
-		memcpy(m, phone, 3);
-		memcpy(m + 7, phone + n - 4, 5);
-	}
-	n = strlen(m) + 1;
-	memcpy(out, m, n < len ? n : len);
-	out[len - 1] = '\0';
-}
-
-static void
-pack_col(msgpack_packer *pk, const char *key, sqlite3_stmt *st, int col)
-{
-	const char	*t = db_col(st, col);	/* text first, then its length */
-
-	mp_pack_strn(pk, key, strlen(key));
-	mp_pack_strn(pk, t, (size_t)sqlite3_column_bytes(st, col));
-}
-
-void
 hits_pack_row(sqlite3_stmt *st, msgpack_sbuffer *sb)
 {
 	msgpack_packer	pk;
-	char		phone[32];
+	struct member	m;
 
 	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-	hits_mask_phone(db_col(st, 3), phone, sizeof phone);
-	msgpack_pack_map(&pk, 7);
-	mp_pack_kint(&pk, "id", sqlite3_column_int64(st, 0));
-	pack_col(&pk, "card_no", st, 1);
-	pack_col(&pk, "name", st, 2);
-	mp_pack_kstr(&pk, "phone", phone);
-	pack_col(&pk, "branch", st, 4);
-	mp_pack_kbool(&pk, "archived", sqlite3_column_int(st, 5));
-	pack_col(&pk, "pets", st, 6);
+	if (entity_row(&member_entity, st, &m) == 0)
+		entity_pack(&member_entity, &pk, &m, EF_LIST);
+	else
+		msgpack_pack_nil(&pk);
 }
 
 /* Member ids beyond this are not cached (ids are dense from 1). */
@@ -89,7 +56,7 @@ struct hits {
 	_Atomic int64_t	 seq;		/* member_change applied up to */
 };
 
-#define HIT_ROW "SELECT " MEMBER_HIT_COLS " FROM member"
+#define HIT_ROW "SELECT " MEMBER_COLS " FROM member"
 
 /* sb is scratch space, reused from row to row. */
 static struct hit_rec *

@@ -32,33 +32,8 @@
 
 #define PHONE_LEN	24
 
-#define MEMBER_COLS \
-    "id, card_no, name, phone, coalesce(birthday, ''), address, gender, " \
-    "branch, consent, tags, note, referral_code, coalesce(referred_by, 0), " \
-    "coalesce(archived, 0), coalesce(archive_reason, ''), created, updated"
-
-static void
-member_from_row(struct member *m, sqlite3_stmt *st)
-{
-	memset(m, 0, sizeof *m);
-	m->id = sqlite3_column_int64(st, 0);
-	db_copy_col(m->card_no, sizeof m->card_no, st, 1);
-	db_copy_col(m->name, sizeof m->name, st, 2);
-	db_copy_col(m->phone, sizeof m->phone, st, 3);
-	db_copy_col(m->birthday, sizeof m->birthday, st, 4);
-	db_copy_col(m->address, sizeof m->address, st, 5);
-	db_copy_col(m->gender, sizeof m->gender, st, 6);
-	db_copy_col(m->branch, sizeof m->branch, st, 7);
-	m->consent = sqlite3_column_int(st, 8);
-	db_copy_col(m->tags, sizeof m->tags, st, 9);
-	db_copy_col(m->note, sizeof m->note, st, 10);
-	db_copy_col(m->referral_code, sizeof m->referral_code, st, 11);
-	m->referred_by = sqlite3_column_int64(st, 12);
-	m->archived = sqlite3_column_int64(st, 13);
-	db_copy_col(m->archive_reason, sizeof m->archive_reason, st, 14);
-	m->created = sqlite3_column_int64(st, 15);
-	m->updated = sqlite3_column_int64(st, 16);
-}
+const struct entity member_entity = { "member",
+    ENTITY_TABLE(MEMBER_FIELDS, struct member) };
 
 /* Trim blanks at both ends; a copy the caller frees. */
 static char *
@@ -254,44 +229,38 @@ phone_free(struct db *db, const char *phone, int64_t self, struct perr *err)
 	return 0;
 }
 
-/* Check and normalise a JSON array of tags: trimmed, short, no repeats. */
+/* Check and normalise the tags given: trimmed, short, no repeats; JSON. */
 static int
-tags_normal(const char *json, char **out, struct perr *err)
+tags_normal(const struct plist *tags, char **out, struct perr *err)
 {
-	json_t	*in = json_loads(json, JSON_DECODE_ANY, NULL), *res;
-	size_t	 i, j;
-	char	*t;
-	int	 rc = 0;
+	const char	**v = tags->v;
+	json_t		 *res;
+	size_t		  i, j;
+	char		 *t;
+	int		  rc = 0;
 
 	*out = NULL;
-	if (!json_is_array(in) || json_array_size(in) > MEMBER_TAGS_MAX) {
-		json_decref(in);
+	if (!tags->given)
+		return 0;
+	if (tags->n > MEMBER_TAGS_MAX)
 		return perr_set(err, ERR_INVALID, "tags",
 		    "tags must be a list of at most %d words", MEMBER_TAGS_MAX);
-	}
 	res = json_array();
-	for (i = 0; i < json_array_size(in) && rc == 0; i++) {
-		const char	*s = json_string_value(json_array_get(in, i));
-
-		if (s == NULL)
-			rc = perr_set(err, ERR_INVALID, "tags",
-			    "tags must be strings");
-		else if ((rc = member_text(s, "tags", 1, MEMBER_TAG_MAX, 0, &t,
-		    err)) == 0) {
-			for (j = 0; j < json_array_size(res); j++) {
-				if (strcmp(json_string_value(
-				    json_array_get(res, j)), t) == 0)
-					break;
-			}
-			if (j == json_array_size(res))
-				json_array_append_new(res, json_string(t));
-			free(t);
-		}
+	for (i = 0; i < tags->n && rc == 0; i++) {
+		if ((rc = member_text(v[i], "tags", 1, MEMBER_TAG_MAX, 0, &t,
+		    err)) != 0)
+			break;
+		for (j = 0; j < json_array_size(res); j++)
+			if (strcmp(json_string_value(json_array_get(res, j)),
+			    t) == 0)
+				break;
+		if (j == json_array_size(res))
+			json_array_append_new(res, json_string(t));
+		free(t);
 	}
 	if (rc == 0)
 		*out = json_dumps(res, JSON_COMPACT);
 	json_decref(res);
-	json_decref(in);
 	return rc;
 }
 
@@ -336,7 +305,7 @@ member_check_text(const struct member_in *in, int creating,
 	if (in->note != NULL && member_text(in->note, "note", 0, MEMBER_NOTE_MAX, 1,
 	    &n->note, err) != 0)
 		return -1;
-	if (in->tags != NULL && tags_normal(in->tags, &n->tags, err) != 0)
+	if (tags_normal(&in->tags, &n->tags, err) != 0)
 		return -1;
 	return 0;
 }
@@ -409,13 +378,14 @@ referrer_find(struct db *db, const char *code, struct perr *err)
 static int64_t
 member_insert(struct db *db, const struct member_in *in,
     const struct member_norm *n, const char *card, int64_t referrer,
-    struct perr *err)
+    struct member *out, struct perr *err)
 {
 	static const char sql[] =
 	    "INSERT INTO member (card_no, name, phone, phone4, birthday, "
 	    "address, gender, branch, consent, tags, note, referral_code, "
 	    "referred_by, created, updated) VALUES (?1, ?2, ?3, ?4, "
-	    "nullif(?5, ''), ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)";
+	    "nullif(?5, ''), ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14) "
+	    "RETURNING " MEMBER_COLS;
 	sqlite3_stmt	*st;
 	char		 code[12];
 
@@ -437,8 +407,8 @@ member_insert(struct db *db, const struct member_in *in,
 	if (referrer > 0)
 		sqlite3_bind_int64(st, 13, referrer);
 	sqlite3_bind_int64(st, 14, clock_now());
-	if (db_step_done(db, st) == 0)
-		return db_last_id(db);
+	if (entity_step(db, st, &member_entity, out) == 1)
+		return out->id;
 	if ((db_errcode(db) & 0xff) == SQLITE_CONSTRAINT)
 		return perr_set(err, ERR_CONFLICT, NULL,
 		    "member not saved: a unique value is taken");
@@ -446,17 +416,19 @@ member_insert(struct db *db, const struct member_in *in,
 }
 
 int64_t
-member_create(struct db *db, const struct member_in *in, struct perr *err)
+member_create(struct db *db, const struct member_in *in, const char *referrer_code,
+    struct member *out, struct perr *err)
 {
 	static const char card_sql[] = "SELECT 1 FROM member WHERE card_no = ?";
 	struct member_norm	 n;
+	struct member		 row;
 	char			 card[CARD_LEN + 1];
 	int64_t			 referrer = 0, id = -1;
 
 	if (member_check(db, in, 0, &n, err) != 0)
 		goto out;
-	if (in->referral_code != NULL && in->referral_code[0] != '\0' &&
-	    (referrer = referrer_find(db, in->referral_code, err)) < 0)
+	if (referrer_code != NULL && referrer_code[0] != '\0' &&
+	    (referrer = referrer_find(db, referrer_code, err)) < 0)
 		goto out;
 	if (in->card_no != NULL) {
 		if (taken(db, card_sql, in->card_no)) {
@@ -467,7 +439,8 @@ member_create(struct db *db, const struct member_in *in, struct perr *err)
 		snprintf(card, sizeof card, "%s", in->card_no);
 	} else
 		card_new(db, card);
-	if ((id = member_insert(db, in, &n, card, referrer, err)) < 0)
+	if ((id = member_insert(db, in, &n, card, referrer,
+	    out != NULL ? out : &row, err)) < 0)
 		goto out;
 	if (member_index(db, id) != 0) {
 		id = perr_set(err, ERR_INTERNAL, NULL,
@@ -481,7 +454,7 @@ out:
 
 int
 member_update(struct db *db, int64_t id, const struct member_in *in,
-    struct perr *err)
+    struct member *before, struct member *after, struct perr *err)
 {
 	static const char sql[] =
 	    "UPDATE member SET name = coalesce(?2, name), "
@@ -492,8 +465,8 @@ member_update(struct db *db, int64_t id, const struct member_in *in,
 	    "branch = coalesce(?8, branch), "
 	    "consent = CASE WHEN ?9 < 0 THEN consent ELSE ?9 END, "
 	    "tags = coalesce(?10, tags), note = coalesce(?11, note), "
-	    "updated = ?12 WHERE id = ?1";
-	struct member		 m;
+	    "updated = ?12 WHERE id = ?1 RETURNING " MEMBER_COLS;
+	struct member		 m, row;
 	struct member_norm	 n;
 	sqlite3_stmt		*st;
 	int			 rc = -1;
@@ -522,7 +495,9 @@ member_update(struct db *db, int64_t id, const struct member_in *in,
 	db_bind_text(st, 10, n.tags);
 	db_bind_text(st, 11, n.note);
 	sqlite3_bind_int64(st, 12, clock_now());
-	if (db_step_done(db, st) != 0)
+	if (before != NULL)
+		*before = m;
+	if (entity_step(db, st, &member_entity, after ? after : &row) != 1)
 		perr_set(err, ERR_INTERNAL, NULL, "database error");
 	else if (n.name != NULL && member_index(db, id) != 0)
 		perr_set(err, ERR_INTERNAL, NULL, "search index not saved");
@@ -534,18 +509,19 @@ out:
 }
 
 int
-member_archive(struct db *db, int64_t id, const char *reason, struct perr *err)
+member_archive(struct db *db, int64_t id, const char *reason,
+    struct member *before, struct member *after, struct perr *err)
 {
 	static const char sql[] =
 	    "UPDATE member SET archived = ?2, archive_reason = ?3, "
-	    "updated = ?2 WHERE id = ?1";
+	    "updated = ?2 WHERE id = ?1 RETURNING " MEMBER_COLS;
 	static const char uncount[] =
 	    "UPDATE member_gram_count SET live = live - 1 WHERE gram IN "
 	    "(SELECT gram FROM member_gram WHERE member_id = ? AND "
 	    "archived = 0)";
 	static const char grams[] =
 	    "UPDATE member_gram SET archived = 1 WHERE member_id = ?";
-	struct member	 m;
+	struct member	 m, row;
 	sqlite3_stmt	*st;
 	char		*r = NULL;
 	int		 rc = -1;
@@ -555,6 +531,8 @@ member_archive(struct db *db, int64_t id, const char *reason, struct perr *err)
 	if (m.archived)
 		return perr_set(err, ERR_CONFLICT, "id",
 		    "member %s is already archived", m.card_no);
+	if (before != NULL)
+		*before = m;
 	if (member_text(reason != NULL ? reason : "", "reason", 0, MEMBER_REASON_MAX,
 	    0, &r, err) != 0)
 		return -1;
@@ -562,7 +540,8 @@ member_archive(struct db *db, int64_t id, const char *reason, struct perr *err)
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, clock_now());
 		db_bind_text(st, 3, r);
-		rc = db_step_done(db, st);
+		rc = entity_step(db, st, &member_entity,
+		    after != NULL ? after : &row) == 1 ? 0 : -1;
 	}
 	if (rc == 0 && (st = db_prep(db, uncount)) != NULL) {
 		sqlite3_bind_int64(st, 1, id);
@@ -594,11 +573,15 @@ member_get(struct db *db, int64_t id, const char *card, struct member *m,
 		db_bind_text(st, 1, card);
 	else
 		sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	switch (entity_step(db, st, &member_entity, m)) {
+	case 1:
+		return 0;
+	case 0:
 		return perr_set(err, ERR_NOT_FOUND, card ? "card_no" : "id",
 		    "no such member");
-	member_from_row(m, st);
-	return 0;
+	default:
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	}
 }
 
 int
@@ -619,20 +602,6 @@ member_counts(struct db *db, int64_t id, struct member_counts *c)
 	c->good = (int)sqlite3_column_int64(st, 1);
 	c->bad = c->feedback - c->good;
 	return 0;
-}
-
-char *
-member_json(struct db *db, int64_t id)
-{
-	static const char sql[] =
-	    "SELECT json_object('id', id, 'card_no', card_no, 'name', name, "
-	    "'phone', phone, 'birthday', birthday, 'address', address, "
-	    "'gender', gender, 'branch', branch, 'consent', consent, "
-	    "'tags', json(tags), 'note', note, 'referral_code', referral_code, "
-	    "'referred_by', referred_by, 'archived', archived, "
-	    "'archive_reason', archive_reason) FROM member WHERE id = ?";
-
-	return db_json(db, sql, id);
 }
 
 /* ---- the search index ---- */
@@ -776,7 +745,7 @@ index_pet_names(struct db *db, int64_t id, char **pets, size_t n)
 	static const char sql[] =
 	    "UPDATE member SET pet_names = ? WHERE id = ?";
 	sqlite3_stmt	*st = db_prep(db, sql);
-	char		 buf[PET_NAMES_MAX] = "";
+	char		 buf[PET_NAMES_MAX * 4] = "";
 	size_t		 i, len = 0, k;
 
 	if (st == NULL)
@@ -828,7 +797,7 @@ enum search_kind { S_RECENT, S_CARD, S_PHONE, S_PHONE4, S_PREFIX, S_GRAM,
 
 /* A page selects ids; its list fields come from the hit cache (hits.c). */
 #define HIT_SELECT "SELECT m.id "
-#define HIT_ROW "SELECT " MEMBER_HIT_COLS " FROM member WHERE id = ?"
+#define HIT_ROW "SELECT " MEMBER_COLS " FROM member WHERE id = ?"
 #define PAGE " LIMIT ?3 OFFSET ?4"
 #define COUNT_OF(from) "SELECT count(*) FROM (SELECT 1 " from " LIMIT ?3)"
 #define LIVE " AND (?2 OR m.archived IS NULL)"

@@ -52,39 +52,55 @@ extern const char *const feedback_kinds[];	/* good, bad */
 #define SEARCH_LIMIT_MAX 100
 #define SEARCH_COUNT_CAP 1000	/* totals stop counting here */
 
-struct member {
-	int64_t	id;
-	char	card_no[16];
-	char	name[192];
-	char	phone[24];
-	char	birthday[11];		/* "" if unknown */
-	char	address[1024];
-	char	gender[8];
-	char	branch[ID_MAX];
-	int	consent;
-	char	tags[2048];		/* JSON array of strings */
-	char	note[2048];
-	char	referral_code[12];
-	int64_t	referred_by;		/* member id or 0 */
-	int64_t	archived;		/* epoch, 0 if active */
-	char	archive_reason[512];
-	int64_t	created;
-	int64_t	updated;
-};
-
-struct member_in {
-	const char	*name, *phone, *birthday, *address, *gender, *branch;
-	const char	*note, *card_no, *referral_code;
-	const char	*tags;		/* JSON array text */
-	int		 consent;	/* -1 when not given */
-};
+/*
+ * A member: their fields, declared once (entity.h).  Result lists show
+ * the EF_LIST ones (the phone masked), a profile the EF_OUT ones.
+ * referral_code is the member's own code; referred_by the member who
+ * referred them, -1 if none; archived the epoch, 0 while active.
+ */
+#define MEMBER_OUT	(EF_OUT | EF_AUDIT)
+#define MEMBER_FIELDS(K, F, a) \
+    K(a, id, "id", ID, R, MEMBER_OUT | EF_LIST, 0, 0, 0, 0) \
+    F(a, card_no, "card_no", PAT, C, MEMBER_OUT | EF_LIST, 0, CARD_LEN, \
+	CARD_PATTERN, NULL) \
+    F(a, name, "name", TEXT, W, MEMBER_OUT | EF_LIST | EF_REQ, 1, \
+	MEMBER_NAME_MAX, 0, 0) \
+    F(a, phone, "phone", PAT, W, MEMBER_OUT | EF_LIST | EF_MASK | EF_REQ, 0, \
+	PHONE_MAX, PHONE_PATTERN, PHONE_IGNORE) \
+    F(a, birthday, "birthday", DATE, W, MEMBER_OUT, 0, 0, 0, 0) \
+    F(a, address, "address", TEXT, W, MEMBER_OUT, 0, MEMBER_ADDRESS_MAX, \
+	0, 0) \
+    F(a, gender, "gender", ENUM, W, MEMBER_OUT, 0, 0, member_genders, 0) \
+    F(a, branch, "branch", PAT, W, MEMBER_OUT | EF_LIST, 0, BRANCH_CODE_MAX, \
+	BRANCH_CODE_PATTERN, NULL) \
+    F(a, consent, "consent", BOOL, W, MEMBER_OUT, 0, 0, 0, 0) \
+    F(a, tags, "tags", TAGS, W, MEMBER_OUT, 0, MEMBER_TAGS_MAX, \
+	MEMBER_TAG_MAX, 0) \
+    F(a, note, "note", TEXT, W, MEMBER_OUT | EF_LINES, 0, MEMBER_NOTE_MAX, \
+	0, 0) \
+    F(a, referral_code, "referral_code", TEXT, R, MEMBER_OUT, 0, \
+	MEMBER_REFERRAL_MAX, 0, 0) \
+    F(a, referred_by, "referred_by", INT, R, MEMBER_OUT | EF_NIL, 0, 0, 0, 0) \
+    F(a, pets, "pet_names", TEXT, R, EF_LIST, 0, PET_NAMES_MAX, 0, 0) \
+    F(a, archived, "archived", SINCE, R, MEMBER_OUT | EF_LIST, 0, 0, 0, 0) \
+    F(a, archive_reason, "archive_reason", TEXT, R, MEMBER_OUT | EF_NIL, 0, \
+	MEMBER_REASON_MAX, 0, 0) \
+    F(a, created, "created", INT, R, EF_OUT, 0, 0, 0, 0) \
+    F(a, updated, "updated", INT, R, EF_OUT, 0, 0, 0, 0)
 
 /* The names of up to 5 active pets, as result lists show them. */
-#define PET_NAMES_MAX	640
+#define PET_NAMES_MAX	160	/* characters */
 
-/* The columns of member that make a result-list row, in its order. */
-#define MEMBER_HIT_COLS "id, card_no, name, phone, branch, " \
-    "archived IS NOT NULL, pet_names"
+struct member {
+	ENTITY_ROW(MEMBER_FIELDS)
+};
+/* A member as written (entity.h: NULL, -1 when not given). */
+struct member_in {
+	ENTITY_IN(MEMBER_FIELDS)
+};
+extern const struct entity member_entity;
+/* The columns of a member row (entity_row), for SELECT ... FROM member. */
+#define MEMBER_COLS	ENTITY_COLS(MEMBER_FIELDS)
 
 struct member_page {
 	int	limit, offset, include_archived;
@@ -165,14 +181,22 @@ int	member_text(const char *in, const char *field, size_t min, size_t max,
 	    int multiline, char **out, struct perr *);
 /* 1 if v is one of the NULL-terminated list. */
 int	one_of(const char *v, const char *const *list);
-/* Sign a member up: the new id, or -1 (a taken phone names its card). */
-int64_t	member_create(struct db *, const struct member_in *, struct perr *);
-/* Change the fields given; an archived member is a conflict. */
+/*
+ * Sign a member up, referred by the member whose code referrer is (NULL:
+ * none): the new id, or -1 (a taken phone names its card); the row in out
+ * (may be NULL).
+ */
+int64_t	member_create(struct db *, const struct member_in *,
+	    const char *referrer, struct member *out, struct perr *);
+/*
+ * Change the fields given; an archived member is a conflict.  The rows
+ * before and after (either may be NULL).
+ */
 int	member_update(struct db *, int64_t id, const struct member_in *,
-	    struct perr *);
-/* Archive with a reason (may be NULL); twice is a conflict. */
+	    struct member *before, struct member *after, struct perr *);
+/* Archive with a reason (may be NULL); twice is a conflict.  Rows too. */
 int	member_archive(struct db *, int64_t id, const char *reason,
-	    struct perr *);
+	    struct member *before, struct member *after, struct perr *);
 /* Load by card number if card is not NULL, else by id; not_found. */
 int	member_get(struct db *, int64_t id, const char *card,
 	    struct member *, struct perr *);
@@ -198,10 +222,6 @@ int		 hits_sync(struct hits *, struct db *);
 size_t		 hits_copy(struct hits *, const int64_t *ids, size_t n,
 		    char *buf, size_t len, ssize_t *at);
 const char	*hits_row(const char *buf, ssize_t at, size_t *len);
-/* Mask a phone for lists: 138****5678. */
-void		 hits_mask_phone(const char *phone, char *out, size_t len);
-/* JSON of a member row for the audit trail (caller frees), NULL if none. */
-char	*member_json(struct db *, int64_t id);
 /*
  * Rebuild the search grams of one member (their name and their active pets'
  * names) and the pet names shown in result lists.

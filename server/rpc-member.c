@@ -17,42 +17,22 @@
 
 #define PROFILE_FEEDBACK	10	/* feedback shown on a profile */
 
-static const struct param tag_item =
-    P_ITEM_STR(0, 1, MEMBER_TAG_MAX);
-
-/* The fields a member is written with, in member.create and member.update. */
-#define MEMBER_WRITE_PARAMS(st, fl) \
-    P_STR("name", st, m.name, fl, 1, MEMBER_NAME_MAX), \
-    P_PAT("phone", st, m.phone, fl, PHONE_MAX, PHONE_PATTERN, \
-	PHONE_IGNORE), \
-    P_DATE("birthday", st, m.birthday, 0), \
-    P_STR("address", st, m.address, 0, 0, MEMBER_ADDRESS_MAX), \
-    P_ENUM("gender", st, m.gender, 0, member_genders), \
-    P_PAT("branch", st, m.branch, 0, BRANCH_CODE_MAX, \
-	BRANCH_CODE_PATTERN, NULL), \
-    P_BOOL("consent", st, m.consent, 0), \
-    P_LIST("tags", st, tags, 0, 0, MEMBER_TAGS_MAX, &tag_item), \
-    P_STR("note", st, m.note, P_LINES, 0, MEMBER_NOTE_MAX)
-
 struct member_create_p {
 	struct member_in	 m;
-	struct plist		 tags;
+	const char		*referral_code;	/* of the referrer */
 };
 PARAMS(member_create, struct member_create_p,
-    MEMBER_WRITE_PARAMS(struct member_create_p, P_REQ),
-    P_PAT("card_no", struct member_create_p, m.card_no, 0, CARD_LEN,
-	CARD_PATTERN, NULL),
-    P_STR("referral_code", struct member_create_p, m.referral_code, 0, 0,
-	MEMBER_REFERRAL_MAX));
+    P_STR("referral_code", struct member_create_p, referral_code, 0, 0,
+	MEMBER_REFERRAL_MAX)
+    ENTITY_CREATE_PARAMS(MEMBER_FIELDS, struct member_create_p, m, P_REQ));
 
 struct member_update_p {
 	int64_t			 id;
 	struct member_in	 m;
-	struct plist		 tags;
 };
 PARAMS(member_update, struct member_update_p,
-    P_INT("id", struct member_update_p, id, P_REQ, 1, ID_LIMIT),
-    MEMBER_WRITE_PARAMS(struct member_update_p, 0));
+    P_INT("id", struct member_update_p, id, P_REQ, 1, ID_LIMIT)
+    ENTITY_PARAMS(MEMBER_FIELDS, struct member_update_p, m, 0));
 
 struct member_get_p {
 	int64_t		 id;
@@ -85,22 +65,6 @@ PARAMS(member_archive, struct member_archive_p,
 	MEMBER_REASON_MAX));
 
 
-/* Pack the tags JSON text as an array of strings. */
-static void
-pack_tags(msgpack_packer *pk, const char *json)
-{
-	json_t	*j = json_loads(json, 0, NULL);
-	size_t	 i, n = json_is_array(j) ? json_array_size(j) : 0;
-
-	msgpack_pack_array(pk, n);
-	for (i = 0; i < n; i++) {
-		const char	*s = json_string_value(json_array_get(j, i));
-
-		mp_pack_str(pk, s != NULL ? s : "");
-	}
-	json_decref(j);
-}
-
 /* The pets of a profile, and how many of them are active. */
 struct pets {
 	struct collect	 c;
@@ -129,7 +93,6 @@ pack_counts(msgpack_packer *pk, const struct member_counts *c)
 	mp_pack_kint(pk, "bad", c->bad);
 }
 
-#define PROFILE_KEYS	20
 
 /* The whole profile: the member, unmasked, with pets, feedback, counts. */
 static void
@@ -153,70 +116,26 @@ pack_member(struct req *req, const struct member *m)
 		return;
 	}
 	counts.pets = pets.active;
-	msgpack_pack_map(pk, PROFILE_KEYS);
-	mp_pack_kint(pk, "id", m->id);
-	mp_pack_kstr(pk, "card_no", m->card_no);
-	mp_pack_kstr(pk, "name", m->name);
-	mp_pack_kstr(pk, "phone", m->phone);
-	mp_pack_kstr_or_nil(pk, "birthday", m->birthday[0] ? m->birthday : NULL);
-	mp_pack_kstr(pk, "address", m->address);
-	mp_pack_kstr(pk, "gender", m->gender);
-	mp_pack_kstr(pk, "branch", m->branch);
-	mp_pack_kbool(pk, "consent", m->consent);
-	mp_pack_str(pk, "tags");
-	pack_tags(pk, m->tags);
-	mp_pack_kstr(pk, "note", m->note);
-	mp_pack_kstr(pk, "referral_code", m->referral_code);
-	if (m->referred_by > 0)
-		mp_pack_kint(pk, "referred_by", m->referred_by);
-	else
-		mp_pack_knil(pk, "referred_by");
-	mp_pack_kbool(pk, "archived", m->archived != 0);
-	mp_pack_kstr_or_nil(pk, "archive_reason",
-	    m->archived ? m->archive_reason : NULL);
-	mp_pack_kint(pk, "created", m->created);
-	mp_pack_kint(pk, "updated", m->updated);
+	msgpack_pack_map(pk, (uint32_t)entity_count(&member_entity, EF_OUT) + 3);
+	entity_pack_fields(&member_entity, pk, m, EF_OUT);
 	collect_put(pk, "pets", &pets.c);
 	collect_put(pk, "feedback", &fb);
 	pack_counts(pk, &counts);
 }
 
-/* The profile of member id, read afresh (after a write). */
+/* Audit a write of member m (before: NULL when created); answer the profile. */
 static void
-pack_profile(struct req *req, int64_t id)
+member_written(struct req *req, const struct member *before,
+    const struct member *m)
 {
-	struct member	m;
-	struct perr	err;
+	char	id[24], *b = NULL;
 
-	if (member_get(req->db, id, NULL, &m, &err) != 0) {
-		rpc_fail_perr(req, &err);
-		return;
-	}
-	pack_member(req, &m);
-}
-
-/* The tags of a write as JSON text (caller frees), NULL when not given. */
-static char *
-tags_json(const struct plist *tags)
-{
-	json_t		*a;
-	char		*s;
-	size_t		 i;
-
-	if (!tags->given)
-		return NULL;
-	a = json_array();
-	for (i = 0; i < tags->n; i++)
-		json_array_append_new(a, json_string(((char **)tags->v)[i]));
-	s = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
-	return s;
-}
-
-static void
-id_text(char *buf, size_t len, int64_t id)
-{
-	snprintf(buf, len, "%lld", (long long)id);
+	snprintf(id, sizeof id, "%lld", (long long)m->id);
+	if (before != NULL)
+		b = entity_json(&member_entity, before);
+	rpc_audit(req, "member", id, b, entity_json(&member_entity, m));
+	free(b);
+	pack_member(req, m);
 }
 
 void
@@ -224,25 +143,17 @@ rpc_member_create(struct req *req)
 {
 	const struct member_create_p *p = req->in;
 	struct member_in in = p->m;
+	struct member	 m;
 	struct perr	 err;
 	struct actor	 a;
-	char		*tags = tags_json(&p->tags), id[24];
-	int64_t		 mid;
 
-	in.tags = tags;
 	rpc_actor(req, &a);
 	if (in.branch == NULL)
 		in.branch = a.branch;
-	mid = member_create(req->db, &in, &err);
-	free(tags);
-	if (mid < 0) {
+	if (member_create(req->db, &in, p->referral_code, &m, &err) < 0)
 		rpc_fail_perr(req, &err);
-		return;
-	}
-	id_text(id, sizeof id, mid);
-	rpc_audit(req, "member", id, NULL,
-	    member_json(req->db, mid));
-	pack_profile(req, mid);
+	else
+		member_written(req, NULL, &m);
 }
 
 void
@@ -267,23 +178,13 @@ void
 rpc_member_update(struct req *req)
 {
 	const struct member_update_p *p = req->in;
-	struct member_in in = p->m;
+	struct member	 before, after;
 	struct perr	 err;
-	char		*tags = tags_json(&p->tags), *before, id[24];
-	int64_t		 mid = p->id;
 
-	in.tags = tags;
-	before = member_json(req->db, mid);
-	if (member_update(req->db, mid, &in, &err) != 0)
+	if (member_update(req->db, p->id, &p->m, &before, &after, &err) != 0)
 		rpc_fail_perr(req, &err);
-	else {
-		id_text(id, sizeof id, mid);
-		rpc_audit(req, "member", id, before,
-		    member_json(req->db, mid));
-		pack_profile(req, mid);
-	}
-	free(before);
-	free(tags);
+	else
+		member_written(req, &before, &after);
 }
 
 static void
@@ -324,17 +225,12 @@ void
 rpc_member_archive(struct req *req)
 {
 	const struct member_archive_p *in = req->in;
+	struct member	 before, after;
 	struct perr	 err;
-	int64_t		 mid = in->id;
-	char		*before = member_json(req->db, mid), id[24];
 
-	if (member_archive(req->db, mid, in->reason, &err) != 0)
+	if (member_archive(req->db, in->id, in->reason, &before, &after,
+	    &err) != 0)
 		rpc_fail_perr(req, &err);
-	else {
-		id_text(id, sizeof id, mid);
-		rpc_audit(req, "member", id, before,
-		    member_json(req->db, mid));
-		pack_profile(req, mid);
-	}
-	free(before);
+	else
+		member_written(req, &before, &after);
 }
