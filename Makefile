@@ -49,7 +49,7 @@ CLIENT	= paw client call enrollc ui ui-widgets ui-login ui-home ui-member \
 COMMON_O = $(COMMON:%=$(B)/common/%.o)
 SERVER_O = $(SERVER:%=$(B)/server/%.o)
 CLIENT_O = $(CLIENT:%=$(B)/client/%.o)
-UNITS	= test-noise test-common test-contract
+UNITS	= test-noise test-common test-contract test-entity
 UNIT_BIN = $(UNITS:%=$(B)/tests/%)
 BIN	= bin
 
@@ -96,6 +96,13 @@ $(B)/tests/test-%: $(B)/tests/unit/test-%.o $(COMMON_O)
 # The contract's decoder alone, with the server objects it needs.
 $(B)/tests/test-contract: $(B)/tests/unit/test-contract.o \
 	  $(B)/server/contract.o $(B)/server/error.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The entity field tables, with the data-file helpers they use.
+$(B)/tests/test-entity: $(B)/tests/unit/test-entity.o $(B)/server/entity.o \
+	  $(B)/server/db.o $(B)/server/role.o $(B)/server/error.o \
+	  $(B)/server/contract.o $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

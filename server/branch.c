@@ -6,6 +6,11 @@
 #include "pawd.h"
 #include "utf8.h"
 
+const struct entity branch_entity = { "branch",
+    ENTITY_TABLE(BRANCH_FIELDS, struct branch) };
+
+#define BRANCH_COLS	ENTITY_COLS(BRANCH_FIELDS)
+
 int
 branch_exists(struct db *db, const char *code)
 {
@@ -35,46 +40,36 @@ branch_code_ok(const char *code)
 }
 
 int
-branch_insert(struct db *db, const char *code, const char *name,
-    const char *address, const char *phone, struct perr *err)
+branch_insert(struct db *db, const char *code, const struct branch_in *in,
+    struct branch *out, struct perr *err)
 {
 	static const char sql[] =
 	    "INSERT INTO branch (code, name, address, phone, created) "
-	    "VALUES (?, ?, ?, ?, ?)";
+	    "VALUES (?, ?, ?, ?, ?) RETURNING " BRANCH_COLS;
+	const char	*name = in->name != NULL ? in->name : "";
 	sqlite3_stmt	*st;
+	struct branch	 row;
 
 	if (!branch_code_ok(code))
 		return perr_set(err, ERR_INVALID, "code",
 		    "branch code must be 2-16 of A-Z, 0-9 and '-'");
-	if (name[0] == '\0' || utf8_count(name) > 60)
+	if (name[0] == '\0' || utf8_count(name) > BRANCH_NAME_MAX)
 		return perr_set(err, ERR_INVALID, "name",
-		    "name must be 1-60 characters");
+		    "name must be 1-%d characters", BRANCH_NAME_MAX);
 	if ((st = db_prep(db, sql)) == NULL)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	db_bind_text(st, 1, code);
 	db_bind_text(st, 2, name);
-	db_bind_text(st, 3, address ? address : "");
-	db_bind_text(st, 4, phone ? phone : "");
+	db_bind_text(st, 3, in->address ? in->address : "");
+	db_bind_text(st, 4, in->phone ? in->phone : "");
 	sqlite3_bind_int64(st, 5, clock_now());
-	if (db_step_done(db, st) != 0) {
+	if (entity_step(db, st, &branch_entity, out ? out : &row) != 1) {
 		if (db_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY)
 			return perr_set(err, ERR_CONFLICT, "code",
 			    "branch %s exists", code);
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	}
 	return 0;
-}
-
-#define BRANCH_COLS	"code, name, address, phone, active"
-
-static void
-branch_from_row(struct branch *b, sqlite3_stmt *st)
-{
-	b->code = db_col(st, 0);
-	b->name = db_col(st, 1);
-	b->address = db_col(st, 2);
-	b->phone = db_col(st, 3);
-	b->active = sqlite3_column_int(st, 4);
 }
 
 int
@@ -88,10 +83,15 @@ branch_get(struct db *db, const char *code, struct branch *b,
 	if ((st = db_prep(db, sql)) == NULL)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	db_bind_text(st, 1, code);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return perr_set(err, ERR_NOT_FOUND, "code", "no branch %s", code);
-	branch_from_row(b, st);
-	return 0;
+	switch (entity_step(db, st, &branch_entity, b)) {
+	case 1:
+		return 0;
+	case 0:
+		return perr_set(err, ERR_NOT_FOUND, "code", "no branch %s",
+		    code);
+	default:
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	}
 }
 
 int
@@ -108,7 +108,8 @@ branch_list(struct db *db, int include_inactive, branch_fn *cb, void *arg)
 		return -1;
 	sqlite3_bind_int(st, 1, include_inactive);
 	while ((rc = db_step(db, st)) == 1) {
-		branch_from_row(&b, st);
+		if (entity_row(&branch_entity, st, &b) != 0)
+			return -1;
 		cb(&b, arg);
 		n++;
 	}
@@ -116,42 +117,37 @@ branch_list(struct db *db, int include_inactive, branch_fn *cb, void *arg)
 }
 
 int
-branch_update(struct db *db, const char *code, const char *name,
-    const char *address, const char *phone, int active, struct perr *err)
+branch_update(struct db *db, const char *code, const struct branch_in *in,
+    struct branch *before, struct branch *after, struct perr *err)
 {
 	static const char sql[] =
-	    "UPDATE branch SET name = coalesce(?, name), "
-	    "address = coalesce(?, address), phone = coalesce(?, phone), "
-	    "active = coalesce(?, active) WHERE code = ?";
+	    "UPDATE branch SET name = coalesce(?1, name), "
+	    "address = coalesce(?2, address), phone = coalesce(?3, phone), "
+	    "active = coalesce(?4, active) WHERE code = ?5 "
+	    "RETURNING " BRANCH_COLS;
+	struct branch	 b, row;
 	sqlite3_stmt	*st;
 
-	if (!branch_exists(db, code))
-		return perr_set(err, ERR_NOT_FOUND, "code", "no branch %s", code);
-	if (name != NULL && (name[0] == '\0' || strlen(name) > 180))
+	if (branch_get(db, code, &b, err) != 0)
+		return -1;
+	if (in->name != NULL && (in->name[0] == '\0' ||
+	    utf8_count(in->name) > BRANCH_NAME_MAX))
 		return perr_set(err, ERR_INVALID, "name",
-		    "name must be 1-60 characters");
-	if (strcmp(code, "HQ") == 0 && active == 0)
+		    "name must be 1-%d characters", BRANCH_NAME_MAX);
+	if (strcmp(code, "HQ") == 0 && in->active == 0)
 		return perr_set(err, ERR_INVALID, "active",
 		    "HQ cannot be deactivated");
 	if ((st = db_prep(db, sql)) == NULL)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
-	db_bind_text(st, 1, name);
-	db_bind_text(st, 2, address);
-	db_bind_text(st, 3, phone);
-	if (active != -1)
-		sqlite3_bind_int(st, 4, active);
+	db_bind_text(st, 1, in->name);
+	db_bind_text(st, 2, in->address);
+	db_bind_text(st, 3, in->phone);
+	if (in->active != -1)
+		sqlite3_bind_int(st, 4, in->active);
 	db_bind_text(st, 5, code);
-	if (db_step_done(db, st) != 0)
+	if (before != NULL)
+		*before = b;
+	if (entity_step(db, st, &branch_entity, after ? after : &row) != 1)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	return 0;
-}
-
-char *
-branch_json(struct db *db, const char *code)
-{
-	static const char sql[] =
-	    "SELECT json_object('code', code, 'name', name, 'address', address, "
-	    "'phone', phone, 'active', active) FROM branch WHERE code = ?";
-
-	return db_json_key(db, sql, code);
 }

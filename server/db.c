@@ -391,35 +391,6 @@ db_errcode(struct db *db)
 	return sqlite3_extended_errcode(db->h);
 }
 
-/* The first column of the row st finds, copied; NULL if none. */
-static char *
-db_json_row(sqlite3_stmt *st)
-{
-	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
-		return NULL;
-	return xstrdup(db_col(st, 0));
-}
-
-char *
-db_json(struct db *db, const char *sql, int64_t id)
-{
-	sqlite3_stmt	*st;
-
-	if ((st = db_prep(db, sql)) != NULL)
-		sqlite3_bind_int64(st, 1, id);
-	return db_json_row(st);
-}
-
-char *
-db_json_key(struct db *db, const char *sql, const char *key)
-{
-	sqlite3_stmt	*st;
-
-	if ((st = db_prep(db, sql)) != NULL)
-		db_bind_text(st, 1, key);
-	return db_json_row(st);
-}
-
 int
 db_integrity(struct db *db, char *msg, size_t len)
 {

@@ -14,8 +14,7 @@
  *   ?N parameters (everywhere)                $N
  *   INTEGER PRIMARY KEY rowids, last id       BIGINT GENERATED ... IDENTITY,
  *     (db_last_id)                            INSERT ... RETURNING id
- *   json_object(), json() for audit rows      jsonb_build_object(), ::jsonb
- *     (*_json in the domain files)
+ *   RETURNING (writes answer their row)       the same
  *   triggers writing member_change            the same triggers in PL/pgSQL,
  *     (schema/003)                            or LISTEN/NOTIFY
  *   WITHOUT ROWID tables (member_gram)        ordinary tables, same keys
@@ -64,10 +63,6 @@ int		 db_step(struct db *, sqlite3_stmt *);
 int		 db_run_int(struct db *, const char *sql, int64_t v);
 /* SQLITE_CONSTRAINT_UNIQUE et al: the last extended error code. */
 int		 db_errcode(struct db *);
-/* Store a JSON text of one row, for audit: SELECT json_object(...). */
-char		*db_json(struct db *, const char *sql, int64_t id);
-/* The same for a row keyed by text (a code, a staff id). */
-char		*db_json_key(struct db *, const char *sql, const char *key);
 
 /* entity.c */
 /* Copy a statement's row (ENTITY_COLS, in order) into row; 0 or -1. */

@@ -68,6 +68,12 @@ device_insert(struct db *db, const uint8_t key[32], const char *branch,
 	return db_last_id(db);
 }
 
+
+const struct entity device_entity = { "device",
+    ENTITY_TABLE(DEVICE_FIELDS, struct device) };
+
+#define DEVICE_COLS	ENTITY_COLS(DEVICE_FIELDS)
+
 int
 device_enroll_code(struct db *db, const uint8_t server_pub[32],
     const char *branch, char *code, struct perr *err)
@@ -154,20 +160,6 @@ device_register(struct db *db, int64_t code_row, const uint8_t key[32],
 	return id;
 }
 
-#define DEVICE_COLS	"id, pubkey, branch, name, created, last_seen, revoked"
-
-static void
-device_from_row(struct device *d, sqlite3_stmt *st)
-{
-	d->id = sqlite3_column_int64(st, 0);
-	d->pubkey = sqlite3_column_blob(st, 1);
-	d->branch = db_col(st, 2);
-	d->name = db_col(st, 3);
-	d->created = sqlite3_column_int64(st, 4);
-	d->last_seen = sqlite3_column_int64(st, 5);
-	d->revoked = sqlite3_column_type(st, 6) != SQLITE_NULL;
-}
-
 int
 device_get(struct db *db, int64_t id, struct device *d, struct perr *err)
 {
@@ -178,22 +170,15 @@ device_get(struct db *db, int64_t id, struct device *d, struct perr *err)
 	if ((st = db_prep(db, sql)) == NULL)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	switch (entity_step(db, st, &device_entity, d)) {
+	case 1:
+		return 0;
+	case 0:
 		return perr_set(err, ERR_NOT_FOUND, "id", "no device %lld",
 		    (long long)id);
-	device_from_row(d, st);
-	return 0;
-}
-
-char *
-device_json(struct db *db, int64_t id)
-{
-	static const char sql[] =
-	    "SELECT json_object('id', id, 'pubkey', lower(hex(pubkey)), "
-	    "'branch', branch, 'name', name, 'created', created, "
-	    "'last_seen', last_seen, 'revoked', revoked) FROM device WHERE id = ?";
-
-	return db_json(db, sql, id);
+	default:
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	}
 }
 
 /* The list ends at a row whose key is not 32 bytes. */
@@ -211,8 +196,7 @@ device_list(struct db *db, const char *branch, device_fn *cb, void *arg)
 		return -1;
 	db_bind_text(st, 1, branch);
 	while ((rc = db_step(db, st)) == 1 &&
-	    sqlite3_column_bytes(st, 1) == 32) {
-		device_from_row(&d, st);
+	    entity_row(&device_entity, st, &d) == 0) {
 		cb(&d, arg);
 		n++;
 	}
@@ -220,15 +204,19 @@ device_list(struct db *db, const char *branch, device_fn *cb, void *arg)
 }
 
 int
-device_revoke(struct db *db, int64_t id, struct perr *err)
+device_revoke(struct db *db, int64_t id, struct device *before,
+    struct device *after, struct perr *err)
 {
-	static const char sql[] = "UPDATE device SET revoked = ? WHERE id = ?";
+	static const char sql[] = "UPDATE device SET revoked = ? WHERE id = ? "
+	    "RETURNING " DEVICE_COLS;
 	static const char drop[] = "DELETE FROM staff_token WHERE device = ?";
-	struct device	 d;
+	struct device	 d, row;
 	sqlite3_stmt	*st;
 
 	if (device_get(db, id, &d, err) != 0)
 		return -1;
+	if (before != NULL)
+		*before = d;
 	if (d.revoked)
 		return perr_set(err, ERR_CONFLICT, "id",
 		    "device %lld is already revoked", (long long)id);
@@ -236,7 +224,8 @@ device_revoke(struct db *db, int64_t id, struct perr *err)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	sqlite3_bind_int64(st, 1, clock_now());
 	sqlite3_bind_int64(st, 2, id);
-	if (db_step_done(db, st) != 0 || (st = db_prep(db, drop)) == NULL)
+	if (entity_step(db, st, &device_entity, after ? after : &row) != 1 ||
+	    (st = db_prep(db, drop)) == NULL)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	sqlite3_bind_int64(st, 1, id);
 	if (db_step_done(db, st) != 0)

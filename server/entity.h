@@ -11,8 +11,9 @@
  *	field	the C member, and the name on the wire and in audit JSON
  *	column	the SQL expression that selects it
  *	type	how it is stored in the row and packed (the FT_ list below)
- *	kind	W: a parameter of the entity's writes; C: of its creation
- *		only; R: not written through parameters (ids, times, state)
+ *	kind	W: a parameter of the entity's creation and updates; C: of
+ *		its creation only; U: of updates only; R: not written
+ *		through parameters (keys, times, state)
  *	flags	EF_*: where it is packed, audited, required ...
  *	lo, hi	characters of text (hi also sizes the row's buffer), a range
  *		of integers, a number of tags
@@ -21,7 +22,7 @@
  *
  * From that one list come the row struct (ENTITY_ROW), the struct a write
  * is decoded into (ENTITY_IN), the method parameters of those writes
- * (ENTITY_PARAMS), the SQL column list (ENTITY_COLS), the table that copies
+ * (ENTITY_CREATE_PARAMS, ENTITY_UPDATE_PARAMS), the SQL column list (ENTITY_COLS), the table that copies
  * a statement's row into the struct (ENTITY_TABLE, entity_row), the
  * msgpack maps with their sizes counted (entity_pack) and the audit JSON
  * (entity_json).  Only data files (those that include db.h) read rows.
@@ -76,7 +77,7 @@ struct entity {
 #define ENT_ROW_ID(f, hi)	int64_t f;
 #define ENT_ROW_INT(f, hi)	int64_t f;
 #define ENT_ROW_TEXT(f, hi)	char f[(hi) * 4 + 1];
-#define ENT_ROW_PAT(f, hi)	char f[(hi) * 4 + 1];
+#define ENT_ROW_PAT(f, hi)	char f[(hi) + 1];	/* ASCII by its pattern */
 #define ENT_ROW_ENUM(f, hi)	char f[16];
 #define ENT_ROW_DATE(f, hi)	char f[11];
 #define ENT_ROW_BOOL(f, hi)	int f;
@@ -102,16 +103,17 @@ struct entity {
 #define ENT_IN_TAGS(f)		struct plist f;
 #define ENT_IN_W(f, t)		ENT_IN_##t(f)
 #define ENT_IN_C(f, t)		ENT_IN_##t(f)
+#define ENT_IN_U(f, t)		ENT_IN_##t(f)
 #define ENT_IN_R(f, t)
 #define ENT_IN(a, f, c, t, k, fl, lo, hi, x, y)	ENT_IN_##k(f, t)
 #define ENTITY_IN(LIST)		LIST(ENT_IN, ENT_IN, _)
 
 /*
- * Parameters: ENTITY_PARAMS(LIST, st, base, req) is the declarations of
- * the W fields (and with ENTITY_CREATE, the C ones too) of the write
- * struct at st's member base, each preceded by a comma: put it right
- * after another declaration.  req is P_REQ where EF_REQ fields are
- * required (creation), 0 otherwise.
+ * Parameters: ENTITY_CREATE_PARAMS(LIST, st, base, req) declares the W
+ * and C fields of the write struct at st's member base, each preceded by
+ * a comma (put it right after another declaration, such as the key's);
+ * req is P_REQ to require the EF_REQ fields.  ENTITY_UPDATE_PARAMS
+ * declares the W and U fields, none required.
  */
 #define ENT_A_ST(st, base, req)		st
 #define ENT_A_BASE(st, base, req)	base
@@ -137,21 +139,24 @@ struct entity {
 	{ P_(#f, PT_LIST, ENT_A_ST a, ENT_A_BASE a.f, ENT_PFL(a, fl)), \
 	    .min = lo, .max = hi, \
 	    .item = (const struct param[]){ P_ITEM_STR(0, 1, x) } }
-#define ENT_PK_W(a, f, t, fl, lo, hi, x, y) , ENT_P_##t(a, f, fl, lo, hi, x, y)
-#define ENT_PK_C(a, f, t, fl, lo, hi, x, y)
-#define ENT_PK_R(a, f, t, fl, lo, hi, x, y)
-#define ENT_PARAM(a, f, c, t, k, fl, lo, hi, x, y) \
-	ENT_PK_##k(a, f, t, fl, lo, hi, x, y)
-#define ENTITY_PARAMS(LIST, st, base, req) \
-	LIST(ENT_PARAM, ENT_PARAM, (st, base, req))
-/* The same with the fields given only at creation (kind C). */
+#define ENT_PK(a, f, t, fl, lo, hi, x, y)	, ENT_P_##t(a, f, fl, lo, hi, x, y)
+#define ENT_PNONE(a, f, t, fl, lo, hi, x, y)
+#define ENT_PC_W	ENT_PK
+#define ENT_PC_C	ENT_PK
+#define ENT_PC_U	ENT_PNONE
+#define ENT_PC_R	ENT_PNONE
+#define ENT_PU_W	ENT_PK
+#define ENT_PU_C	ENT_PNONE
+#define ENT_PU_U	ENT_PK
+#define ENT_PU_R	ENT_PNONE
 #define ENT_PARAMC(a, f, c, t, k, fl, lo, hi, x, y) \
-	ENT_PKC_##k(a, f, t, fl, lo, hi, x, y)
-#define ENT_PKC_W	ENT_PK_W
-#define ENT_PKC_C	ENT_PK_W
-#define ENT_PKC_R	ENT_PK_R
+	ENT_PC_##k(a, f, t, fl, lo, hi, x, y)
+#define ENT_PARAMU(a, f, c, t, k, fl, lo, hi, x, y) \
+	ENT_PU_##k(a, f, t, fl, lo, hi, x, y)
 #define ENTITY_CREATE_PARAMS(LIST, st, base, req) \
 	LIST(ENT_PARAMC, ENT_PARAMC, (st, base, req))
+#define ENTITY_UPDATE_PARAMS(LIST, st, base) \
+	LIST(ENT_PARAMU, ENT_PARAMU, (st, base, 0))
 
 /* The column list, for SELECT ENTITY_COLS(PET_FIELDS) FROM pet ... */
 #define ENT_COL1(a, f, c, t, k, fl, lo, hi, x, y)	c

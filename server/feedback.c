@@ -12,13 +12,19 @@
 
 const char *const feedback_kinds[] = { "good", "bad", NULL };
 
+const struct entity feedback_entity = { "feedback",
+    ENTITY_TABLE(FEEDBACK_FIELDS, struct feedback) };
+
+#define FEEDBACK_COLS	ENTITY_COLS(FEEDBACK_FIELDS)
+
 int64_t
-feedback_add(struct db *db, int64_t member, const char *kind, const char *text,
-    const struct actor *a, struct perr *err)
+feedback_add(struct db *db, int64_t member, const struct feedback_in *in,
+    const struct actor *a, struct feedback *out, struct perr *err)
 {
 	static const char sql[] =
 	    "INSERT INTO feedback (member_id, kind, text, staff, branch, "
-	    "created) VALUES (?, ?, ?, ?, ?, ?)";
+	    "created) VALUES (?, ?, ?, ?, ?, ?) RETURNING " FEEDBACK_COLS;
+	const char	*kind = in->kind, *text = in->text;
 	struct member	 m;
 	sqlite3_stmt	*st;
 	char		*t;
@@ -44,27 +50,11 @@ feedback_add(struct db *db, int64_t member, const char *kind, const char *text,
 	db_bind_text(st, 4, a != NULL ? a->staff : NULL);
 	db_bind_text(st, 5, a != NULL ? a->branch : NULL);
 	sqlite3_bind_int64(st, 6, clock_now());
-	rc = db_step_done(db, st);
+	rc = entity_step(db, st, &feedback_entity, out);
 	free(t);
-	if (rc != 0)
+	if (rc != 1)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
-	return db_last_id(db);
-}
-
-#define FEEDBACK_COLS "id, member_id, kind, text, coalesce(staff, ''), " \
-    "coalesce(branch, ''), created"
-
-static void
-feedback_from_row(struct feedback *f, sqlite3_stmt *st)
-{
-	memset(f, 0, sizeof *f);
-	f->id = sqlite3_column_int64(st, 0);
-	f->member_id = sqlite3_column_int64(st, 1);
-	db_copy_col(f->kind, sizeof f->kind, st, 2);
-	db_copy_col(f->text, sizeof f->text, st, 3);
-	db_copy_col(f->staff, sizeof f->staff, st, 4);
-	db_copy_col(f->branch, sizeof f->branch, st, 5);
-	f->created = sqlite3_column_int64(st, 6);
+	return out->id;
 }
 
 int
@@ -77,10 +67,14 @@ feedback_get(struct db *db, int64_t id, struct feedback *f, struct perr *err)
 	if (st == NULL)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	switch (entity_step(db, st, &feedback_entity, f)) {
+	case 1:
+		return 0;
+	case 0:
 		return perr_set(err, ERR_NOT_FOUND, "id", "no such feedback");
-	feedback_from_row(f, st);
-	return 0;
+	default:
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	}
 }
 
 int
@@ -100,20 +94,10 @@ feedback_list(struct db *db, int64_t member, int limit, feedback_fn *cb,
 	sqlite3_bind_int64(st, 1, member);
 	sqlite3_bind_int(st, 2, limit);
 	while ((rc = db_step(db, st)) == 1) {
-		feedback_from_row(&f, st);
+		if (entity_row(&feedback_entity, st, &f) != 0)
+			return -1;
 		cb(&f, arg);
 		n++;
 	}
 	return rc < 0 ? -1 : n;
-}
-
-char *
-feedback_json(struct db *db, int64_t id)
-{
-	static const char sql[] =
-	    "SELECT json_object('id', id, 'member_id', member_id, "
-	    "'kind', kind, 'text', text, 'staff', staff, 'branch', branch) "
-	    "FROM feedback WHERE id = ?";
-
-	return db_json(db, sql, id);
 }

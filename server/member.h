@@ -156,15 +156,26 @@ struct pet_in {
 };
 extern const struct entity pet_entity;
 
+/* Praise or a complaint, and who heard it where. */
+#define FEEDBACK_OUT	(EF_OUT | EF_AUDIT)
+#define FEEDBACK_FIELDS(K, F, a) \
+    K(a, id, "id", ID, R, FEEDBACK_OUT, 0, 0, 0, 0) \
+    F(a, member_id, "member_id", ID, R, FEEDBACK_OUT, 0, 0, 0, 0) \
+    F(a, kind, "kind", ENUM, C, FEEDBACK_OUT | EF_REQ, 0, 0, feedback_kinds, \
+	0) \
+    F(a, text, "text", TEXT, C, FEEDBACK_OUT | EF_REQ | EF_LINES, 1, \
+	FEEDBACK_TEXT_MAX, 0, 0) \
+    F(a, staff, "staff", TEXT, R, FEEDBACK_OUT, 0, ID_MAX / 4, 0, 0) \
+    F(a, branch, "branch", TEXT, R, FEEDBACK_OUT, 0, ID_MAX / 4, 0, 0) \
+    F(a, created, "created", INT, R, EF_OUT, 0, 0, 0, 0)
+
 struct feedback {
-	int64_t	id;
-	int64_t	member_id;
-	char	kind[8];		/* good, bad */
-	char	text[2048];
-	char	staff[ID_MAX];
-	char	branch[ID_MAX];
-	int64_t	created;
+	ENTITY_ROW(FEEDBACK_FIELDS)
 };
+struct feedback_in {
+	ENTITY_IN(FEEDBACK_FIELDS)
+};
+extern const struct entity feedback_entity;
 
 /* One result-list row, packed (hits_pack_row). */
 typedef void	member_hit_fn(const char *row, size_t len, void *);
@@ -228,14 +239,13 @@ const char	*hits_row(const char *buf, ssize_t at, size_t *len);
  */
 int	member_index(struct db *, int64_t id);
 /* Record praise or a complaint: the feedback id, or -1. */
-int64_t	feedback_add(struct db *, int64_t member, const char *kind,
-	    const char *text, const struct actor *, struct perr *);
+int64_t	feedback_add(struct db *, int64_t member, const struct feedback_in *,
+	    const struct actor *, struct feedback *out, struct perr *);
 int	feedback_get(struct db *, int64_t id, struct feedback *,
 	    struct perr *);
 /* The newest limit feedback of a member, newest first; how many. */
 int	feedback_list(struct db *, int64_t member, int limit, feedback_fn *,
 	    void *);
-char	*feedback_json(struct db *, int64_t id);
 
 /* pet.c */
 /* Add a pet to an active member: the new id, or -1; the row in out. */

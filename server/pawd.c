@@ -196,8 +196,10 @@ cmd_init(const char *dir)
 		goto out;
 	}
 	if (db_begin(db) != 0 ||
-	    branch_insert(db, "HQ", "Headquarters", "", "", &err) != 0 ||
-	    staff_insert(db, "admin", "HQ admin", R_HQ, "HQ", hash, &err) != 0 ||
+	    branch_insert(db, "HQ", &(struct branch_in){ .name = "Headquarters",
+	    .active = -1 }, NULL, &err) != 0 ||
+	    staff_insert(db, "admin", "HQ admin", R_HQ, "HQ", hash, NULL,
+	    &err) != 0 ||
 	    audit_commit(db, &(struct actor){ .branch = "HQ" }, "pawd.init",
 	    "branch", "HQ", NULL, NULL) != 0) {
 		db_rollback(db);

@@ -48,6 +48,9 @@
 #define F_OWNTX		0x400	/* writes in transactions of its own (job runs) */
 
 #define ID_MAX		64	/* staff ids, branch codes */
+/* Branch codes: 2-16 of A-Z 0-9 and '-'. */
+#define BRANCH_CODE_MAX	16
+#define BRANCH_CODE_PATTERN "^[A-Z0-9-]{2,16}$"
 #define IDEM_DIGEST_LEN	32	/* bytes of a request's digest (idem.c) */
 #define PRELOGIN_MAX_RECORD	(64 * 1024)
 
@@ -606,15 +609,26 @@ extern const char *const staff_roles[];	/* clerk ... support, NULL */
 /* Flags of a refused staff_login(): what it wrote. */
 #define STAFF_LOGIN_COUNTED	0x1	/* a failure: keep it despite the refusal */
 #define STAFF_LOGIN_LOCKED	0x2	/* and it locked the account */
+/* A staff account (entity.h); locked is the epoch a lockout lasts until. */
+#define STAFF_ID_MAX	32
+#define STAFF_OUT	(EF_OUT | EF_AUDIT)
+#define STAFF_FIELDS(K, F, a) \
+    K(a, id, "id", PAT, R, STAFF_OUT, 0, STAFF_ID_MAX, STAFF_ID_PATTERN, \
+	NULL) \
+    F(a, name, "name", TEXT, W, STAFF_OUT | EF_REQ, 1, STAFF_NAME_MAX, 0, 0) \
+    F(a, role, "role", ROLE, W, STAFF_OUT | EF_REQ, 0, 0, staff_roles, 0) \
+    F(a, branch, "branch", PAT, W, STAFF_OUT | EF_BRANCH, 0, \
+	BRANCH_CODE_MAX, BRANCH_CODE_PATTERN, NULL) \
+    F(a, disabled, "disabled", BOOL, R, STAFF_OUT, 0, 0, 0, 0) \
+    F(a, last_login, "last_login", INT, R, EF_OUT, 0, 0, 0, 0) \
+    F(a, locked, "locked_until", UNTIL, R, EF_OUT, 0, 0, 0, 0)
 struct staff {
-	char	id[ID_MAX];
-	char	name[192];
-	int	role;
-	char	branch[ID_MAX];
-	int	disabled;
-	int64_t	last_login;		/* epoch, 0 if never */
-	int	locked;			/* by failed logins, now */
+	ENTITY_ROW(STAFF_FIELDS)
 };
+struct staff_in {
+	ENTITY_IN(STAFF_FIELDS)
+};
+extern const struct entity staff_entity;
 typedef void	 staff_fn(const struct staff *, void *);
 /* Hash a password with Argon2id (slow: call from a worker). 0 or -1. */
 int		 staff_hash(const char *password, char out[128]);
@@ -626,25 +640,28 @@ int		 staff_verify(const char *hash, const char *password);
  */
 const char	*staff_dummy_hash(void);
 int		 staff_check_password(const char *password, struct perr *);
+/* Open an account (the row in out, may be NULL); a taken id is a conflict. */
 int		 staff_insert(struct db *, const char *id, const char *name,
 		    int role, const char *branch, const char *hash,
-		    struct perr *);
+		    struct staff *out, struct perr *);
 /* Load an account by id; not_found. */
 int		 staff_get(struct db *, const char *id, struct staff *,
 		    struct perr *);
-/* JSON of a staff row for the audit trail (caller frees), NULL if none. */
-char		*staff_json(struct db *, const char *id);
 /* The accounts of branch (NULL: every branch) by branch and id; how many. */
 int		 staff_list(struct db *, const char *branch, int include_disabled,
 		    staff_fn *, void *);
-/* Change the fields given (NULL: unchanged); invalid names the bad one. */
-int		 staff_update(struct db *, const char *id, const char *name,
-		    const char *role, const char *branch, struct perr *);
+/*
+ * Change the fields given (NULL: unchanged); invalid names the bad one.
+ * The row after in out (may be NULL).
+ */
+int		 staff_update(struct db *, const char *id,
+		    const struct staff_in *, struct staff *out, struct perr *);
 /* Store a new password hash, lift a lockout, end the account's sessions. */
 int		 staff_set_hash(struct db *, const char *id, const char *hash,
 		    struct perr *);
-/* Disable an account and end its sessions. */
-int		 staff_disable(struct db *, const char *id, struct perr *);
+/* Disable an account and end its sessions; the row after in out. */
+int		 staff_disable(struct db *, const char *id, struct staff *out,
+		    struct perr *);
 /* The password hash of id into hash: 0, or -1 if there is no such staff. */
 int		 staff_pwhash(struct db *, const char *id, char hash[128],
 		    int *disabled);
@@ -689,45 +706,64 @@ int		 staff_token_drop(struct db *, int64_t id);
 int		 staff_token_purge(struct db *, int64_t before);
 
 /* branch.c */
-/* Branch codes: 2-16 of A-Z 0-9 and '-'. */
-#define BRANCH_CODE_MAX	16
-#define BRANCH_CODE_PATTERN "^[A-Z0-9-]{2,16}$"
 #define BRANCH_NAME_MAX	60
 #define BRANCH_ADDRESS_MAX 200
 #define BRANCH_PHONE_MAX 24
-/* A branch; text is borrowed from the database until its next use. */
+/* A branch of the chain (entity.h); the key, code, is given on creation. */
+#define BRANCH_OUT	(EF_OUT | EF_AUDIT)
+#define BRANCH_FIELDS(K, F, a) \
+    K(a, code, "code", PAT, R, BRANCH_OUT, 0, BRANCH_CODE_MAX, \
+	BRANCH_CODE_PATTERN, NULL) \
+    F(a, name, "name", TEXT, W, BRANCH_OUT | EF_REQ, 1, BRANCH_NAME_MAX, \
+	0, 0) \
+    F(a, address, "address", TEXT, W, BRANCH_OUT, 0, BRANCH_ADDRESS_MAX, \
+	0, 0) \
+    F(a, phone, "phone", TEXT, W, BRANCH_OUT, 0, BRANCH_PHONE_MAX, 0, 0) \
+    F(a, active, "active", BOOL, U, BRANCH_OUT, 0, 0, 0, 0)
 struct branch {
-	const char	*code, *name, *address, *phone;
-	int		 active;
+	ENTITY_ROW(BRANCH_FIELDS)
 };
+struct branch_in {
+	ENTITY_IN(BRANCH_FIELDS)
+};
+extern const struct entity branch_entity;
 typedef void	 branch_fn(const struct branch *, void *);
 int		 branch_exists(struct db *, const char *code);
-int		 branch_insert(struct db *, const char *code, const char *name,
-		    const char *address, const char *phone, struct perr *);
+/* Open a branch: 0, or -1 (a taken code is a conflict); the row in out. */
+int		 branch_insert(struct db *, const char *code,
+		    const struct branch_in *, struct branch *out,
+		    struct perr *);
 /* Load a branch by code; not_found. */
 int		 branch_get(struct db *, const char *code, struct branch *,
 		    struct perr *);
 /* The branches by code, the inactive ones too if asked; how many. */
 int		 branch_list(struct db *, int include_inactive, branch_fn *,
 		    void *);
-/* Change the fields given (NULL, active -1: unchanged); HQ stays active. */
-int		 branch_update(struct db *, const char *code, const char *name,
-		    const char *address, const char *phone, int active,
-		    struct perr *);
-/* JSON of a branch row for the audit trail (caller frees), NULL if none. */
-char		*branch_json(struct db *, const char *code);
+/*
+ * Change the fields given (NULL, active -1: unchanged); HQ stays active.
+ * The rows before and after (either may be NULL).
+ */
+int		 branch_update(struct db *, const char *code,
+		    const struct branch_in *, struct branch *before,
+		    struct branch *after, struct perr *);
 
 /* device.c */
 #define DEVICE_NAME_MAX	64
-/* A device; its key and text are borrowed from the database until next use. */
+/* A branch device (entity.h): last_seen 0 if never; revoked the epoch. */
+#define DEVICE_OUT	(EF_OUT | EF_AUDIT)
+#define DEVICE_FIELDS(K, F, a) \
+    K(a, id, "id", ID, R, DEVICE_OUT, 0, 0, 0, 0) \
+    F(a, pubkey, "pubkey", KEY32, R, DEVICE_OUT, 0, 0, 0, 0) \
+    F(a, branch, "branch", PAT, R, DEVICE_OUT, 0, BRANCH_CODE_MAX, \
+	BRANCH_CODE_PATTERN, NULL) \
+    F(a, name, "name", TEXT, R, DEVICE_OUT, 0, DEVICE_NAME_MAX, 0, 0) \
+    F(a, created, "created", INT, R, DEVICE_OUT, 0, 0, 0, 0) \
+    F(a, last_seen, "last_seen", INT, R, DEVICE_OUT, 0, 0, 0, 0) \
+    F(a, revoked, "revoked", SINCE, R, DEVICE_OUT, 0, 0, 0, 0)
 struct device {
-	int64_t		 id;
-	const uint8_t	*pubkey;	/* 32 bytes */
-	const char	*branch, *name;
-	int64_t		 created;
-	int64_t		 last_seen;	/* 0 if never */
-	int		 revoked;
+	ENTITY_ROW(DEVICE_FIELDS)
 };
+extern const struct entity device_entity;
 typedef void	 device_fn(const struct device *, void *);
 /* Look a device up by its key: row id and branch, status "ok", ... */
 const char	*device_identify(struct db *, const uint8_t key[32],
@@ -748,13 +784,15 @@ int64_t		 device_register(struct db *, int64_t code_row,
 /* Load a device by row id; not_found. */
 int		 device_get(struct db *, int64_t id, struct device *,
 		    struct perr *);
-/* JSON of a device row for the audit trail (caller frees), NULL if none. */
-char		*device_json(struct db *, int64_t id);
 /* The devices of branch (NULL: every branch) by id; how many. */
 int		 device_list(struct db *, const char *branch, device_fn *,
 		    void *);
-/* Revoke a device and drop its login tokens; twice is a conflict. */
-int		 device_revoke(struct db *, int64_t id, struct perr *);
+/*
+ * Revoke a device and drop its login tokens; twice is a conflict.  The
+ * rows before and after (either may be NULL).
+ */
+int		 device_revoke(struct db *, int64_t id, struct device *before,
+		    struct device *after, struct perr *);
 /* Delete the enrollment codes expired by before: how many, or -1. */
 int		 device_code_purge(struct db *, int64_t before);
 

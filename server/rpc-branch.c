@@ -4,15 +4,13 @@
 #include "pawd.h"
 
 struct branch_create_p {
-	const char	*code, *name, *address, *phone;
+	const char		*code;
+	struct branch_in	 b;
 };
 PARAMS(branch_create, struct branch_create_p,
     P_PAT("code", struct branch_create_p, code, P_REQ, BRANCH_CODE_MAX,
-	BRANCH_CODE_PATTERN, NULL),
-    P_STR("name", struct branch_create_p, name, P_REQ, 1, BRANCH_NAME_MAX),
-    P_STR("address", struct branch_create_p, address, 0, 0,
-	BRANCH_ADDRESS_MAX),
-    P_STR("phone", struct branch_create_p, phone, 0, 0, BRANCH_PHONE_MAX));
+	BRANCH_CODE_PATTERN, NULL)
+    ENTITY_CREATE_PARAMS(BRANCH_FIELDS, struct branch_create_p, b, P_REQ));
 
 struct branch_list_p {
 	int	include_inactive;
@@ -21,56 +19,43 @@ PARAMS(branch_list, struct branch_list_p,
     P_BOOL("include_inactive", struct branch_list_p, include_inactive, 0));
 
 struct branch_update_p {
-	const char	*code, *name, *address, *phone;
-	int		 active;
+	const char		*code;
+	struct branch_in	 b;
 };
 PARAMS(branch_update, struct branch_update_p,
     P_PAT("code", struct branch_update_p, code, P_REQ, BRANCH_CODE_MAX,
-	BRANCH_CODE_PATTERN, NULL),
-    P_STR("name", struct branch_update_p, name, 0, 1, BRANCH_NAME_MAX),
-    P_STR("address", struct branch_update_p, address, 0, 0,
-	BRANCH_ADDRESS_MAX),
-    P_STR("phone", struct branch_update_p, phone, 0, 0, BRANCH_PHONE_MAX),
-    P_BOOL("active", struct branch_update_p, active, 0));
+	BRANCH_CODE_PATTERN, NULL)
+    ENTITY_UPDATE_PARAMS(BRANCH_FIELDS, struct branch_update_p, b));
 
 static void
 pack_branch(msgpack_packer *pk, const struct branch *b)
 {
-	msgpack_pack_map(pk, 5);
-	mp_pack_kstr(pk, "code", b->code);
-	mp_pack_kstr(pk, "name", b->name);
-	mp_pack_kstr(pk, "address", b->address);
-	mp_pack_kstr(pk, "phone", b->phone);
-	mp_pack_kbool(pk, "active", b->active);
+	entity_pack(&branch_entity, pk, b, EF_OUT);
 }
 
+/* Audit a write of branch b (before: NULL when opened); answer with it. */
 static void
-branch_reply(struct req *req, const char *code)
+branch_written(struct req *req, const struct branch *before,
+    const struct branch *b)
 {
-	struct branch	b;
-	struct perr	err;
+	char	*j = before != NULL ? entity_json(&branch_entity, before) : NULL;
 
-	if (branch_get(req->db, code, &b, &err) != 0) {
-		rpc_fail_perr(req, &err);
-		return;
-	}
-	pack_branch(&req->pk, &b);
+	rpc_audit(req, "branch", b->code, j, entity_json(&branch_entity, b));
+	free(j);
+	pack_branch(&req->pk, b);
 }
 
 void
 rpc_branch_create(struct req *req)
 {
 	const struct branch_create_p *in = req->in;
+	struct branch	 b;
 	struct perr	 err;
-	const char	*code = in->code;
 
-	if (branch_insert(req->db, code, in->name, in->address, in->phone,
-	    &err) != 0) {
+	if (branch_insert(req->db, in->code, &in->b, &b, &err) != 0)
 		rpc_fail_perr(req, &err);
-		return;
-	}
-	rpc_audit(req, "branch", code, NULL, NULL);
-	branch_reply(req, code);
+	else
+		branch_written(req, NULL, &b);
 }
 
 static void
@@ -102,16 +87,12 @@ void
 rpc_branch_update(struct req *req)
 {
 	const struct branch_update_p *in = req->in;
+	struct branch	 before, after;
 	struct perr	 err;
-	const char	*code = in->code;
-	char		*before = branch_json(req->db, code);
 
-	if (branch_update(req->db, code, in->name, in->address, in->phone,
-	    in->active, &err) != 0)
+	if (branch_update(req->db, in->code, &in->b, &before, &after,
+	    &err) != 0)
 		rpc_fail_perr(req, &err);
-	else {
-		rpc_audit(req, "branch", code, before, NULL);
-		branch_reply(req, code);
-	}
-	free(before);
+	else
+		branch_written(req, &before, &after);
 }

@@ -21,6 +21,7 @@ struct device_revoke_p {
 PARAMS(device_revoke, struct device_revoke_p,
     P_INT("id", struct device_revoke_p, id, P_REQ, 1, ID_LIMIT));
 
+/* The device's own name for itself (DEVICE_FIELDS' name). */
 struct device_register_p {
 	const char	*name;
 };
@@ -30,17 +31,7 @@ PARAMS(device_register, struct device_register_p,
 static void
 pack_device(msgpack_packer *pk, const struct device *d)
 {
-	char	hex[65];
-
-	hex_encode(d->pubkey, 32, hex);
-	msgpack_pack_map(pk, 7);
-	mp_pack_kint(pk, "id", d->id);
-	mp_pack_kstr(pk, "pubkey", hex);
-	mp_pack_kstr(pk, "branch", d->branch);
-	mp_pack_kstr(pk, "name", d->name);
-	mp_pack_kint(pk, "created", d->created);
-	mp_pack_kint(pk, "last_seen", d->last_seen);
-	mp_pack_kbool(pk, "revoked", d->revoked);
+	entity_pack(&device_entity, pk, d, EF_OUT);
 }
 
 static void
@@ -74,29 +65,27 @@ void
 rpc_device_revoke(struct req *req)
 {
 	int64_t		 id = ((const struct device_revoke_p *)req->in)->id;
-	struct device	 d;
+	struct device	 before, after;
 	struct perr	 err;
-	char		 idstr[32], *before = device_json(req->db, id);
+	char		 idstr[32], *b;
 
-	if (device_get(req->db, id, &d, &err) != 0) {
-		free(before);
+	if (device_get(req->db, id, &before, &err) != 0) {
 		rpc_fail_perr(req, &err);
 		return;
 	}
 	/* The device's branch is only in the database: the scope applies here. */
-	if (scope_check(req, d.branch, "id") != 0 ||
-	    device_revoke(req->db, id, &err) != 0) {
-		if (!req->failed)
-			rpc_fail_perr(req, &err);
-		free(before);
+	if (scope_check(req, before.branch, "id") != 0)
+		return;
+	if (device_revoke(req->db, id, NULL, &after, &err) != 0) {
+		rpc_fail_perr(req, &err);
 		return;
 	}
 	snprintf(idstr, sizeof idstr, "%lld", (long long)id);
-	rpc_audit(req, "device", idstr, before, device_json(req->db, id));
-	free(before);
+	b = entity_json(&device_entity, &before);
+	rpc_audit(req, "device", idstr, b, entity_json(&device_entity, &after));
+	free(b);
 	log_warn("device %lld revoked by %s", (long long)id, req->who.staff);
-	if (device_get(req->db, id, &d, &err) == 0)
-		pack_device(&req->pk, &d);
+	pack_device(&req->pk, &after);
 	/* After the answer: the caller may be revoking the device it is on. */
 	rpc_kick_device(req, id, "device revoked");
 }

@@ -6,14 +6,12 @@
 #define FEEDBACK_LIST_MAX	500
 
 struct feedback_add_p {
-	int64_t		 member_id;
-	const char	*kind, *text;
+	int64_t			 member_id;
+	struct feedback_in	 f;
 };
 PARAMS(feedback_add, struct feedback_add_p,
-    P_INT("member_id", struct feedback_add_p, member_id, P_REQ, 1, ID_LIMIT),
-    P_ENUM("kind", struct feedback_add_p, kind, P_REQ, feedback_kinds),
-    P_STR("text", struct feedback_add_p, text, P_REQ | P_LINES, 1,
-	FEEDBACK_TEXT_MAX));
+    P_INT("member_id", struct feedback_add_p, member_id, P_REQ, 1, ID_LIMIT)
+    ENTITY_CREATE_PARAMS(FEEDBACK_FIELDS, struct feedback_add_p, f, P_REQ));
 
 struct feedback_list_p {
 	int64_t		 member_id, limit;
@@ -26,14 +24,7 @@ PARAMS(feedback_list, struct feedback_list_p,
 void
 pack_feedback(msgpack_packer *pk, const struct feedback *f)
 {
-	msgpack_pack_map(pk, 7);
-	mp_pack_kint(pk, "id", f->id);
-	mp_pack_kint(pk, "member_id", f->member_id);
-	mp_pack_kstr(pk, "kind", f->kind);
-	mp_pack_kstr(pk, "text", f->text);
-	mp_pack_kstr(pk, "staff", f->staff);
-	mp_pack_kstr(pk, "branch", f->branch);
-	mp_pack_kint(pk, "created", f->created);
+	entity_pack(&feedback_entity, pk, f, EF_OUT);
 }
 
 void
@@ -52,19 +43,15 @@ rpc_feedback_add(struct req *req)
 	struct perr	 err;
 	struct actor	 a;
 	struct feedback	 f;
-	int64_t		 fid;
 	char		 id[24];
 
 	rpc_actor(req, &a);
-	fid = feedback_add(req->db, in->member_id, in->kind, in->text, &a,
-	    &err);
-	if (fid < 0 || feedback_get(req->db, fid, &f, &err) != 0) {
+	if (feedback_add(req->db, in->member_id, &in->f, &a, &f, &err) < 0) {
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	snprintf(id, sizeof id, "%lld", (long long)fid);
-	rpc_audit(req, "feedback", id, NULL,
-	    feedback_json(req->db, fid));
+	snprintf(id, sizeof id, "%lld", (long long)f.id);
+	rpc_audit(req, "feedback", id, NULL, entity_json(&feedback_entity, &f));
 	pack_feedback(&req->pk, &f);
 }
 

@@ -32,7 +32,7 @@ struct member_update_p {
 };
 PARAMS(member_update, struct member_update_p,
     P_INT("id", struct member_update_p, id, P_REQ, 1, ID_LIMIT)
-    ENTITY_PARAMS(MEMBER_FIELDS, struct member_update_p, m, 0));
+    ENTITY_UPDATE_PARAMS(MEMBER_FIELDS, struct member_update_p, m));
 
 struct member_get_p {
 	int64_t		 id;

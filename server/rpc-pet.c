@@ -1,9 +1,11 @@
 /*
  * pet.*: the example every domain's methods follow.  Each method has a
  * struct of its parameters and their declaration (PARAMS), which the
- * gatekeeper checks a request against before the handler runs; the
- * handler reads the struct, calls pet.c (the rules and the SQL) and packs
- * the result.  It never checks roles, opens transactions or parses params.
+ * gatekeeper checks a request against before the handler runs; a pet's
+ * own fields come from PET_FIELDS (member.h), declared once.  The handler
+ * reads the struct, calls pet.c (the rules and the SQL), states the audit
+ * (the row before and after, as entity_json makes them) and packs the
+ * row.  It never checks roles, opens transactions or parses params.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,7 +19,7 @@ struct pet_create_p {
 };
 PARAMS(pet_create, struct pet_create_p,
     P_INT("member_id", struct pet_create_p, member_id, P_REQ, 1, ID_LIMIT)
-    ENTITY_PARAMS(PET_FIELDS, struct pet_create_p, pet, P_REQ));
+    ENTITY_CREATE_PARAMS(PET_FIELDS, struct pet_create_p, pet, P_REQ));
 
 struct pet_update_p {
 	int64_t		id;
@@ -25,7 +27,7 @@ struct pet_update_p {
 };
 PARAMS(pet_update, struct pet_update_p,
     P_INT("id", struct pet_update_p, id, P_REQ, 1, ID_LIMIT)
-    ENTITY_PARAMS(PET_FIELDS, struct pet_update_p, pet, 0));
+    ENTITY_UPDATE_PARAMS(PET_FIELDS, struct pet_update_p, pet));
 
 struct pet_get_p {
 	int64_t	id;

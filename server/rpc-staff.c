@@ -10,14 +10,14 @@
 #include "xmalloc.h"
 
 struct staff_create_p {
-	const char	*id, *name, *role, *branch, *password;
+	const char		*id;
+	struct staff_in		 s;
+	const char		*password;
 };
 PARAMS(staff_create, struct staff_create_p,
-    P_PAT("id", struct staff_create_p, id, P_REQ, 32, STAFF_ID_PATTERN, NULL),
-    P_STR("name", struct staff_create_p, name, P_REQ, 1, STAFF_NAME_MAX),
-    P_ENUM("role", struct staff_create_p, role, P_REQ, staff_roles),
-    P_PAT("branch", struct staff_create_p, branch, P_BRANCH, BRANCH_CODE_MAX,
-	BRANCH_CODE_PATTERN, NULL),
+    P_PAT("id", struct staff_create_p, id, P_REQ, STAFF_ID_MAX,
+	STAFF_ID_PATTERN, NULL)
+    ENTITY_CREATE_PARAMS(STAFF_FIELDS, struct staff_create_p, s, P_REQ),
     P_STR("password", struct staff_create_p, password,
 	P_REQ | P_RAW | P_SECRET, 1, STAFF_PASSWORD_MAX));
 
@@ -31,20 +31,20 @@ PARAMS(staff_list, struct staff_list_p,
     P_BOOL("include_disabled", struct staff_list_p, include_disabled, 0));
 
 struct staff_update_p {
-	const char	*id, *name, *role, *branch;
+	const char		*id;
+	struct staff_in		 s;
 };
 PARAMS(staff_update, struct staff_update_p,
-    P_PAT("id", struct staff_update_p, id, P_REQ, 32, STAFF_ID_PATTERN, NULL),
-    P_STR("name", struct staff_update_p, name, 0, 1, STAFF_NAME_MAX),
-    P_ENUM("role", struct staff_update_p, role, 0, staff_roles),
-    P_PAT("branch", struct staff_update_p, branch, P_BRANCH, BRANCH_CODE_MAX,
-	BRANCH_CODE_PATTERN, NULL));
+    P_PAT("id", struct staff_update_p, id, P_REQ, STAFF_ID_MAX,
+	STAFF_ID_PATTERN, NULL)
+    ENTITY_UPDATE_PARAMS(STAFF_FIELDS, struct staff_update_p, s));
 
 struct staff_set_password_p {
 	const char	*id, *password, *old_password;
 };
 PARAMS(staff_set_password, struct staff_set_password_p,
-    P_PAT("id", struct staff_set_password_p, id, P_REQ, 32, STAFF_ID_PATTERN,
+    P_PAT("id", struct staff_set_password_p, id, P_REQ, STAFF_ID_MAX,
+	STAFF_ID_PATTERN,
 	NULL),
     P_STR("password", struct staff_set_password_p, password,
 	P_REQ | P_RAW | P_SECRET, 1, STAFF_PASSWORD_MAX),
@@ -55,7 +55,8 @@ struct staff_disable_p {
 	const char	*id;
 };
 PARAMS(staff_disable, struct staff_disable_p,
-    P_PAT("id", struct staff_disable_p, id, P_REQ, 32, STAFF_ID_PATTERN,
+    P_PAT("id", struct staff_disable_p, id, P_REQ, STAFF_ID_MAX,
+	STAFF_ID_PATTERN,
 	NULL));
 
 struct pwjob {
@@ -85,27 +86,19 @@ may_manage(struct req *req, const char *branch, int role, const char *field)
 static void
 pack_staff(msgpack_packer *pk, const struct staff *st)
 {
-	msgpack_pack_map(pk, 7);
-	mp_pack_kstr(pk, "id", st->id);
-	mp_pack_kstr(pk, "name", st->name);
-	mp_pack_kstr(pk, "role", role_name(st->role));
-	mp_pack_kstr(pk, "branch", st->branch);
-	mp_pack_kbool(pk, "disabled", st->disabled);
-	mp_pack_kint(pk, "last_login", st->last_login);
-	mp_pack_kbool(pk, "locked", st->locked);
+	entity_pack(&staff_entity, pk, st, EF_OUT);
 }
 
-/* The account as it is now, or nil. */
+/* Audit a write of account st (before: NULL when opened); answer with it. */
 static void
-staff_reply(struct req *req, const char *id)
+staff_written(struct req *req, const struct staff *before,
+    const struct staff *st)
 {
-	struct staff	st;
-	struct perr	err;
+	char	*b = before != NULL ? entity_json(&staff_entity, before) : NULL;
 
-	if (staff_get(req->db, id, &st, &err) != 0)
-		msgpack_pack_nil(&req->pk);
-	else
-		pack_staff(&req->pk, &st);
+	rpc_audit(req, "staff", st->id, b, entity_json(&staff_entity, st));
+	free(b);
+	pack_staff(&req->pk, st);
 }
 
 static void
@@ -126,8 +119,8 @@ create_finish(struct req *req)
 	const struct staff_create_p *in = req->in;
 	struct pwjob	*j = req->ctx;
 	struct perr	 err;
-	const char	*id = in->id;
-	const char	*branch = in->branch;
+	const char	*branch = in->s.branch;
+	struct staff	 st;
 
 	if (branch == NULL)
 		branch = req->who.staff_branch;
@@ -135,13 +128,12 @@ create_finish(struct req *req)
 		rpc_fail(req, ERR_INTERNAL, NULL, "password hashing failed");
 		return;
 	}
-	if (staff_insert(req->db, id, in->name, role_parse(in->role), branch,
-	    j->hash, &err) != 0) {
+	if (staff_insert(req->db, in->id, in->s.name, role_parse(in->s.role),
+	    branch, j->hash, &st, &err) != 0) {
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	rpc_audit(req, "staff", id, NULL, NULL);
-	staff_reply(req, id);
+	staff_written(req, NULL, &st);
 }
 
 static void
@@ -156,8 +148,8 @@ rpc_staff_create(struct req *req)
 	const struct staff_create_p *in = req->in;
 	struct pwjob	*j = xcalloc(1, sizeof *j);
 	struct perr	 err;
-	const char	*branch = in->branch;
-	int		 role = role_parse(in->role);
+	const char	*branch = in->s.branch;
+	int		 role = role_parse(in->s.role);
 
 	req->ctx = j;
 	if (branch == NULL)
@@ -210,11 +202,10 @@ void
 rpc_staff_update(struct req *req)
 {
 	const struct staff_update_p *in = req->in;
-	const char	*id = in->id, *name = in->name;
-	const char	*nrole = in->role, *nbranch = in->branch;
-	struct staff	 st;
+	const char	*id = in->id;
+	const char	*nrole = in->s.role, *nbranch = in->s.branch;
+	struct staff	 st, after;
 	struct perr	 err;
-	char		*before;
 
 	if (staff_get(req->db, id, &st, &err) != 0) {
 		rpc_fail_perr(req, &err);
@@ -226,14 +217,10 @@ rpc_staff_update(struct req *req)
 	    (nbranch != NULL && may_manage(req, nbranch, st.role,
 	    "branch") != 0))
 		return;
-	before = staff_json(req->db, id);
-	if (staff_update(req->db, id, name, nrole, nbranch, &err) != 0)
+	if (staff_update(req->db, id, &in->s, &after, &err) != 0)
 		rpc_fail_perr(req, &err);
-	else {
-		rpc_audit(req, "staff", id, before, NULL);
-		staff_reply(req, id);
-	}
-	free(before);
+	else
+		staff_written(req, &st, &after);
 }
 
 static void
@@ -315,9 +302,8 @@ rpc_staff_disable(struct req *req)
 {
 	const struct staff_disable_p *in = req->in;
 	const char	*id = in->id;
-	struct staff	 st;
+	struct staff	 st, after;
 	struct perr	 err;
-	char		*before;
 
 	if (staff_get(req->db, id, &st, &err) != 0) {
 		rpc_fail_perr(req, &err);
@@ -329,14 +315,10 @@ rpc_staff_disable(struct req *req)
 	}
 	if (may_manage(req, st.branch, st.role, "id") != 0)
 		return;
-	before = staff_json(req->db, id);
-	if (staff_disable(req->db, id, &err) != 0) {
-		free(before);
+	if (staff_disable(req->db, id, &after, &err) != 0) {
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	rpc_audit(req, "staff", id, before, NULL);
-	free(before);
+	staff_written(req, &st, &after);
 	rpc_kick_staff(req, id, "account disabled");
-	staff_reply(req, id);
 }

@@ -35,6 +35,11 @@ staff_verify(const char *hash, const char *password)
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
+const struct entity staff_entity = { "staff",
+    ENTITY_TABLE(STAFF_FIELDS, struct staff) };
+
+#define STAFF_COLS	ENTITY_COLS(STAFF_FIELDS)
+
 static char		dummy_hash[128];
 static pthread_once_t	dummy_once = PTHREAD_ONCE_INIT;
 
@@ -101,19 +106,20 @@ staff_id_ok(const char *id)
 
 int
 staff_insert(struct db *db, const char *id, const char *name, int role,
-    const char *branch, const char *hash, struct perr *err)
+    const char *branch, const char *hash, struct staff *out, struct perr *err)
 {
 	static const char sql[] =
 	    "INSERT INTO staff (id, name, role, branch, pwhash, created) "
-	    "VALUES (?, ?, ?, ?, ?, ?)";
+	    "VALUES (?, ?, ?, ?, ?, ?) RETURNING " STAFF_COLS;
+	struct staff	 row;
 	sqlite3_stmt	*st;
 
 	if (!staff_id_ok(id))
 		return perr_set(err, ERR_INVALID, "id",
 		    "staff id must be 2-32 of a-z, 0-9, '.', '_', '-'");
-	if (name[0] == '\0' || utf8_count(name) > 40)
+	if (name[0] == '\0' || utf8_count(name) > STAFF_NAME_MAX)
 		return perr_set(err, ERR_INVALID, "name",
-		    "name must be 1-40 characters");
+		    "name must be 1-%d characters", STAFF_NAME_MAX);
 	if (role == 0)
 		return perr_set(err, ERR_INVALID, "role",
 		    "role must be clerk, manager, hq_admin or support");
@@ -128,7 +134,7 @@ staff_insert(struct db *db, const char *id, const char *name, int role,
 	db_bind_text(st, 4, branch);
 	db_bind_text(st, 5, hash);
 	sqlite3_bind_int64(st, 6, clock_now());
-	if (db_step_done(db, st) != 0) {
+	if (entity_step(db, st, &staff_entity, out ? out : &row) != 1) {
 		if (db_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY)
 			return perr_set(err, ERR_CONFLICT, "id",
 			    "staff id %s is taken", id);
@@ -137,27 +143,9 @@ staff_insert(struct db *db, const char *id, const char *name, int role,
 	return 0;
 }
 
-/* locked: by the server's clock, bound as ?9 (clock_now()). */
-#define STAFF_COLS	"id, name, role, branch, disabled, last_login, " \
-    "locked_until > ?9"
-#define STAFF_NOW	9
-
 /* Other devices' sessions of this person must log in again. */
 static const char staff_drop_tokens[] =
     "DELETE FROM staff_token WHERE staff = ?";
-
-static void
-staff_from_row(struct staff *s, sqlite3_stmt *st)
-{
-	memset(s, 0, sizeof *s);
-	snprintf(s->id, sizeof s->id, "%s", db_col(st, 0));
-	snprintf(s->name, sizeof s->name, "%s", db_col(st, 1));
-	s->role = role_parse(db_col(st, 2));
-	snprintf(s->branch, sizeof s->branch, "%s", db_col(st, 3));
-	s->disabled = sqlite3_column_int(st, 4);
-	s->last_login = sqlite3_column_int64(st, 5);
-	s->locked = sqlite3_column_int(st, 6);
-}
 
 int
 staff_get(struct db *db, const char *id, struct staff *s, struct perr *err)
@@ -169,21 +157,14 @@ staff_get(struct db *db, const char *id, struct staff *s, struct perr *err)
 	if (st == NULL)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	db_bind_text(st, 1, id);
-	sqlite3_bind_int64(st, STAFF_NOW, clock_now());
-	if (sqlite3_step(st) != SQLITE_ROW)
+	switch (entity_step(db, st, &staff_entity, s)) {
+	case 1:
+		return 0;
+	case 0:
 		return perr_set(err, ERR_NOT_FOUND, "id", "no staff %s", id);
-	staff_from_row(s, st);
-	return 0;
-}
-
-char *
-staff_json(struct db *db, const char *id)
-{
-	static const char sql[] =
-	    "SELECT json_object('id', id, 'name', name, 'role', role, "
-	    "'branch', branch, 'disabled', disabled) FROM staff WHERE id = ?";
-
-	return db_json_key(db, sql, id);
+	default:
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	}
 }
 
 int
@@ -202,9 +183,9 @@ staff_list(struct db *db, const char *branch, int include_disabled,
 		return -1;
 	db_bind_text(st, 1, branch);
 	sqlite3_bind_int(st, 2, include_disabled);
-	sqlite3_bind_int64(st, STAFF_NOW, clock_now());
 	while ((rc = db_step(db, st)) == 1) {
-		staff_from_row(&s, st);
+		if (entity_row(&staff_entity, st, &s) != 0)
+			return -1;
 		cb(&s, arg);
 		n++;
 	}
@@ -212,17 +193,19 @@ staff_list(struct db *db, const char *branch, int include_disabled,
 }
 
 int
-staff_update(struct db *db, const char *id, const char *name,
-    const char *role, const char *branch, struct perr *err)
+staff_update(struct db *db, const char *id, const struct staff_in *in,
+    struct staff *out, struct perr *err)
 {
 	static const char sql[] =
 	    "UPDATE staff SET name = coalesce(?, name), role = coalesce(?, role),"
-	    " branch = coalesce(?, branch) WHERE id = ?";
+	    " branch = coalesce(?, branch) WHERE id = ? RETURNING " STAFF_COLS;
+	const char	*name = in->name, *role = in->role, *branch = in->branch;
+	struct staff	 row;
 	sqlite3_stmt	*st;
 
 	if (role != NULL && role_parse(role) == 0)
 		return perr_set(err, ERR_INVALID, "role", "invalid value");
-	if (name != NULL && (name[0] == '\0' || strlen(name) > 120))
+	if (name != NULL && (name[0] == '\0' || utf8_count(name) > STAFF_NAME_MAX))
 		return perr_set(err, ERR_INVALID, "name", "invalid value");
 	if (branch != NULL && !branch_exists(db, branch))
 		return perr_set(err, ERR_INVALID, "branch", "invalid value");
@@ -232,9 +215,14 @@ staff_update(struct db *db, const char *id, const char *name,
 	db_bind_text(st, 2, role);
 	db_bind_text(st, 3, branch);
 	db_bind_text(st, 4, id);
-	if (db_step_done(db, st) != 0)
+	switch (entity_step(db, st, &staff_entity, out ? out : &row)) {
+	case 1:
+		return 0;
+	case 0:
+		return perr_set(err, ERR_NOT_FOUND, "id", "no staff %s", id);
+	default:
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
-	return 0;
+	}
 }
 
 /* Run sql with the staff id as its one parameter. 0 or -1. */
@@ -269,11 +257,18 @@ staff_set_hash(struct db *db, const char *id, const char *hash,
 }
 
 int
-staff_disable(struct db *db, const char *id, struct perr *err)
+staff_disable(struct db *db, const char *id, struct staff *out,
+    struct perr *err)
 {
-	static const char sql[] = "UPDATE staff SET disabled = 1 WHERE id = ?";
+	static const char sql[] = "UPDATE staff SET disabled = 1 WHERE id = ? "
+	    "RETURNING " STAFF_COLS;
+	struct staff	 row;
+	sqlite3_stmt	*st;
 
-	if (staff_exec(db, sql, id) != 0 ||
+	if ((st = db_prep(db, sql)) == NULL)
+		return perr_set(err, ERR_INTERNAL, NULL, "database error");
+	db_bind_text(st, 1, id);
+	if (entity_step(db, st, &staff_entity, out ? out : &row) != 1 ||
 	    staff_exec(db, staff_drop_tokens, id) != 0)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	return 0;
