@@ -68,6 +68,16 @@ int		 db_errcode(struct db *);
 /* Copy a statement's row (ENTITY_COLS, in order) into row; 0 or -1. */
 int		 entity_row(const struct entity *, sqlite3_stmt *, void *row);
 /*
+ * Pack a statement of entity_select(mask) as entity_pack would its row,
+ * from the columns themselves (ID, INT, BOOL, SINCE and text fields only):
+ * 0, or -1 for a field of another type.
+ */
+int		 entity_pack_stmt(const struct entity *, sqlite3_stmt *,
+		    int mask, msgpack_packer *);
+/* The same for a statement of entity_select(mask): those fields only. */
+int		 entity_row_mask(const struct entity *, sqlite3_stmt *,
+		    void *row, int mask);
+/*
  * Step a statement that returns at most one row of the entity (a get, an
  * INSERT or UPDATE ... RETURNING): 1 copied into row (if not NULL) and the
  * statement finished, 0 no row, -1 an error.
@@ -77,11 +87,13 @@ int		 entity_step(struct db *, sqlite3_stmt *, const struct entity *,
 
 /* hits.c */
 /*
- * Append the result-list row of a statement selecting MEMBER_COLS to sb,
- * packed as member.search answers it: a map of the EF_LIST fields (the
- * phone masked).  The cache keeps rows in this form, so a page of results
- * is a copy.
+ * Append the result-list row of a statement of hits_row_sql() (the
+ * member's EF_LIST columns) to sb, packed as member.search answers it: a
+ * map of those fields, the phone masked.  The cache keeps rows in this
+ * form, so a page of results is a copy.
  */
 void		 hits_pack_row(sqlite3_stmt *, msgpack_sbuffer *);
+/* SELECT the EF_LIST columns FROM member WHERE id = ?1 (built once). */
+const char	*hits_row_sql(void);
 
 #endif

@@ -63,6 +63,7 @@ enum ftype {
 
 struct field {
 	const char	*name;		/* NULL ends a table */
+	const char	*column;	/* the SQL expression */
 	enum ftype	 type;
 	int		 flags;
 	size_t		 off, size;	/* in the row struct */
@@ -165,7 +166,7 @@ struct entity {
 
 /* The field table, for entity_row() and the packers. */
 #define ENT_FIELD(a, f, c, t, k, fl, lo, hi, x, y) \
-	{ #f, FT_##t, fl, offsetof(a, f), sizeof(((a *)0)->f) },
+	{ #f, c, FT_##t, fl, offsetof(a, f), sizeof(((a *)0)->f) },
 #define ENTITY_TABLE(LIST, row) \
 	((const struct field[]){ LIST(ENT_FIELD, ENT_FIELD, row) { NULL } })
 
@@ -182,6 +183,12 @@ void	entity_pack_fields(const struct entity *, msgpack_packer *,
 	    const void *row, int mask);
 /* The EF_AUDIT fields of row as a JSON object text (caller frees). */
 char	*entity_json(const struct entity *, const void *row);
+/*
+ * "SELECT " and the columns of the fields with a flag of mask, then rest:
+ * for a statement built once and kept (caller frees), where a compiled-in
+ * ENTITY_COLS would select more than a hot path reads.
+ */
+char	*entity_select(const struct entity *, int mask, const char *rest);
 /* Mask a phone for lists: 138****5678. */
 void	entity_mask_phone(const char *phone, char *out, size_t len);
 

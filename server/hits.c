@@ -28,13 +28,9 @@ void
 hits_pack_row(sqlite3_stmt *st, msgpack_sbuffer *sb)
 {
 	msgpack_packer	pk;
-	struct member	m;
 
 	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
-	if (entity_row(&member_entity, st, &m) == 0)
-		entity_pack(&member_entity, &pk, &m, EF_LIST);
-	else
-		msgpack_pack_nil(&pk);
+	entity_pack_stmt(&member_entity, st, EF_LIST, &pk);
 }
 
 /* Member ids beyond this are not cached (ids are dense from 1). */
@@ -56,7 +52,27 @@ struct hits {
 	_Atomic int64_t	 seq;		/* member_change applied up to */
 };
 
-#define HIT_ROW "SELECT " MEMBER_COLS " FROM member"
+/*
+ * The list fields only (not the whole row): the statements are built from
+ * the member's declaration once, before any loop runs a search.
+ */
+static pthread_once_t	 sql_once = PTHREAD_ONCE_INIT;
+static char		*sql_all, *sql_row;
+
+static void
+sql_build(void)
+{
+	sql_all = entity_select(&member_entity, EF_LIST, "FROM member");
+	sql_row = entity_select(&member_entity, EF_LIST,
+	    "FROM member WHERE id = ?");
+}
+
+const char *
+hits_row_sql(void)
+{
+	pthread_once(&sql_once, sql_build);
+	return sql_row;
+}
 
 /* sb is scratch space, reused from row to row. */
 static struct hit_rec *
@@ -120,7 +136,7 @@ change_seq(struct db *db, const char *sql)
 static int
 load_all(struct hits *h, struct db *db)
 {
-	static const char sql[] = HIT_ROW;
+	const char	*sql;
 	struct hits	 fresh;
 	sqlite3_stmt	*st;
 	struct hit_rec	**old;
@@ -129,6 +145,8 @@ load_all(struct hits *h, struct db *db)
 	int64_t		 id, seq;
 	int		 rc;
 
+	pthread_once(&sql_once, sql_build);
+	sql = sql_all;
 	memset(&fresh, 0, sizeof fresh);
 	if (db_exec(db, "SAVEPOINT hits_load") != 0)
 		return -1;
@@ -210,7 +228,7 @@ apply_changes(struct hits *h, struct db *db, int64_t from, int64_t to)
 	static const char changed[] =
 	    "SELECT DISTINCT member_id FROM member_change "
 	    "WHERE seq > ?1 AND seq <= ?2";
-	static const char row[] = HIT_ROW " WHERE id = ?";
+	const char	*row = hits_row_sql();
 	sqlite3_stmt	*st, *rs;
 	struct hit_rec	*r;
 	msgpack_sbuffer	 sb;

@@ -797,7 +797,6 @@ enum search_kind { S_RECENT, S_CARD, S_PHONE, S_PHONE4, S_PREFIX, S_GRAM,
 
 /* A page selects ids; its list fields come from the hit cache (hits.c). */
 #define HIT_SELECT "SELECT m.id "
-#define HIT_ROW "SELECT " MEMBER_COLS " FROM member WHERE id = ?"
 #define PAGE " LIMIT ?3 OFFSET ?4"
 #define COUNT_OF(from) "SELECT count(*) FROM (SELECT 1 " from " LIMIT ?3)"
 #define LIVE " AND (?2 OR m.archived IS NULL)"
@@ -953,7 +952,7 @@ static void
 hits_emit(struct db *db, const int64_t *ids, size_t n, member_hit_fn *cb,
     void *arg)
 {
-	static const char	 row[] = HIT_ROW;
+	const char		*row = hits_row_sql();
 	struct hits		*cache = db_hits(db);
 	uint64_t		 buf[2048];	/* aligned records */
 	ssize_t			 at[SEARCH_LIMIT_MAX];

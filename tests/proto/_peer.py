@@ -2,7 +2,7 @@
 tests: Debian's python3-dissononce does the Noise part, so talking to pawd
 through it proves interoperability.  Also raw-socket helpers for feeding
 pawd malformed input."""
-import os, socket, struct, subprocess, tempfile, time
+import atexit, os, shutil, socket, struct, subprocess, tempfile, time
 import msgpack
 from dissononce.extras.meta.protocol.factory import NoiseProtocolFactory
 from dissononce.dh.x25519.public import PublicKey
@@ -21,6 +21,7 @@ class Server:
     """A real pawd on a free loopback port with a fresh data directory."""
     def __init__(self, extra=(), wrap=()):
         self.tmp = tempfile.mkdtemp(prefix='pawproto.')
+        atexit.register(self.cleanup)
         self.dir = os.path.join(self.tmp, 'data')
         self.port = free_port()
         env = dict(os.environ, PAW_ADMIN_PASSWORD='admin-pass-1')
@@ -65,6 +66,16 @@ class Server:
         if 'Sanitizer' in text or 'runtime error:' in text:
             raise AssertionError('sanitizer report in pawd.log:\n' + text)
         return text
+
+    def cleanup(self):
+        """At exit: no pawd left running, no data directory left behind
+        (PAW_KEEP=1 keeps it for a look after a failure)."""
+        proc = getattr(self, 'proc', None)
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait(20)
+        if not os.environ.get('PAW_KEEP'):
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     def restart(self):
         """SIGTERM pawd, wait for it, and serve the same directory again."""
