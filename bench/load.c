@@ -6,8 +6,12 @@
  * Prints requests per second and p50/p99 latency per kind.  The generator
  * shares the machine with pawd, so it stays light: paced sends come from a
  * timerfd (no spinning), and answers are checked by their envelope only.
+ * With FLOODERS and FLOOD_N, that many more sessions each send FLOOD_N
+ * searches at once at the start, pipelined, unmeasured: the figures are
+ * those of the CONNS sessions served beside them (fairness).
  *
  *   bench-load HOME HOST:PORT USER PASSWORD SAMPLES CONNS SECONDS RATE
+ *       [FLOODERS FLOOD_N]
  *   (RATE 0 = closed loop)
  */
 #include <stdio.h>
@@ -48,13 +52,15 @@ struct conn {
 	uint32_t	 msgid;
 	int64_t		 sent_us;
 	enum kind	 kind;
+	int		 flood;		/* answers still to come, flooding */
 };
 
 static struct sample	*samples;
 static size_t		 nsamples;
 static int64_t		*lat[K__N];
 static size_t		 nlat[K__N], caplat[K__N];
-static int		 measuring, errors;
+static int		 measuring, errors, flooding;
+static int64_t		 flood_end_us;
 static struct loop	*loop;
 
 static void
@@ -75,6 +81,10 @@ send_request(struct conn *c)
 	struct sample	*s = &samples[randombytes_uniform((uint32_t)nsamples)];
 	msgpack_sbuffer	 sb;
 	msgpack_packer	 pk;
+
+	/* A flooding session sends searches only (the samples have some). */
+	while (c->flood > 0 && s->kind == K_GET)
+		s = &samples[randombytes_uniform((uint32_t)nsamples)];
 
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
@@ -160,6 +170,11 @@ conn_record(struct chan *ch, const uint8_t *p, size_t len, void *arg)
 	uint32_t	 msgid;
 	int		 failed;
 
+	if (c->flood > 0 && c->authed) {
+		if (--c->flood == 0 && --flooding == 0)
+			flood_end_us = clock_us();
+		return;
+	}
 	if (response_head(p, len, &msgid, &failed) != 0 || msgid != c->msgid)
 		return;
 	if (!c->authed) {
@@ -341,10 +356,16 @@ main(int argc, char **argv)
 	int		 n, secs, i, authed, fd;
 	int64_t		 start, end;
 
-	if (argc != 9) {
+	int		 nflood = 0, flood_n = 0, j;
+
+	if (argc != 9 && argc != 11) {
 		fprintf(stderr, "usage: bench-load HOME HOST:PORT USER PASSWORD "
-		    "SAMPLES CONNS SECONDS RATE\n");
+		    "SAMPLES CONNS SECONDS RATE [FLOODERS FLOOD_N]\n");
 		return 2;
+	}
+	if (argc == 11) {
+		nflood = atoi(argv[9]);
+		flood_n = atoi(argv[10]);
 	}
 	if (sodium_init() < 0)
 		return 1;
@@ -356,8 +377,8 @@ main(int argc, char **argv)
 	secs = atoi(argv[7]);
 	g_rate = atoi(argv[8]);
 	loop = loop_create();
-	conns = xcalloc((size_t)n, sizeof *conns);
-	for (i = 0; i < n; i++) {
+	conns = xcalloc((size_t)(n + nflood), sizeof *conns);
+	for (i = 0; i < n + nflood; i++) {
 		if ((fd = dial(argv[2])) < 0) {
 			fprintf(stderr, "bench: cannot connect\n");
 			return 1;
@@ -368,20 +389,31 @@ main(int argc, char **argv)
 	}
 	do {
 		loop_once(loop, 100);
-		for (authed = 0, i = 0; i < n; i++)
+		for (authed = 0, i = 0; i < n + nflood; i++)
 			authed += conns[i].authed;
-	} while (authed < n);
+	} while (authed < n + nflood);
 	measuring = 1;
 	start = clock_us();
 	end = start + (int64_t)secs * 1000000;
+	for (i = n; i < n + nflood; i++) {
+		conns[i].flood = flood_n;
+		flooding++;
+		for (j = 0; j < flood_n; j++)
+			send_request(&conns[i]);
+	}
 	if (g_rate == 0) {
 		for (i = 0; i < n; i++)
 			send_request(&conns[i]);
 	} else
 		pace_start(conns, n);
-	while (clock_us() < end)
+	while (clock_us() < end && (nflood == 0 || flooding > 0))
 		loop_once(loop, 10);
 	measuring = 0;
 	report((clock_us() - start) / 1e6);
+	if (nflood > 0 && flooding == 0)
+		printf("  %d sessions x %d pipelined searches answered in "
+		    "%.1f s\n", nflood, flood_n, (flood_end_us - start) / 1e6);
+	else if (nflood > 0)
+		printf("  flood not finished in %d s\n", secs);
 	return 0;
 }

@@ -7,6 +7,7 @@
  * share frames.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,8 +26,37 @@
 #define FRAME_MAX	65535
 #define PLAIN_MAX	(FRAME_MAX - NOISE_TAGLEN)
 #define OUT_MAX		(64u * 1024 * 1024)
+/*
+ * Limits of the input side.  Bytes read ahead of the records handed over
+ * stop at IN_MAX: past it the socket is not read, and TCP tells the peer
+ * to wait.  A turn of the loop hands over at most TURN_RECORDS records per
+ * channel; the rest wait for the next turn, after every other channel's.
+ * Records are not handed over while more than OUT_HIGH bytes of answers
+ * wait for the peer to read them, until they are down to OUT_LOW.
+ */
+#define IN_MAX		(256u * 1024)
+#define TURN_RECORDS	16
+#define OUT_HIGH	(1024u * 1024)
+#define OUT_LOW		(256u * 1024)
+/*
+ * Records longer than a frame are assembled against the shared budget;
+ * a channel that cannot have its share waits, at most BUDGET_WAIT ms.  A
+ * record must be complete RECORD_TIME ms after it began.  A closing
+ * channel waits at most LINGER_TIME ms for the peer to close its side.
+ */
+#define RESERVE_MIN	PLAIN_MAX
+#define BUDGET_WAIT	10000
+#define RECORD_TIME	60000
+#define LINGER_TIME	2000
 
-enum chan_st { ST_HELLO, ST_HANDSHAKE, ST_OPEN, ST_CLOSING, ST_CLOSED };
+/*
+ * ST_LINGER: everything is written and our side shut; what the peer still
+ * sends is read and dropped until it closes, so that closing never resets
+ * the connection before the peer has read the last answers.
+ */
+enum chan_st {
+	ST_HELLO, ST_HANDSHAKE, ST_OPEN, ST_CLOSING, ST_LINGER, ST_CLOSED
+};
 
 struct chan {
 	struct loop		*loop;
@@ -50,17 +80,27 @@ struct chan {
 	int			 hello_status;
 	int			 keepalive;
 	int64_t			 last_rx;
-	int			 record_busy;
+	int			 hold;		/* the owner wants no records */
+	int			 out_full;	/* answers above OUT_HIGH */
+	int			 stop_read;	/* read nothing more */
+	struct chan_budget	*budget;
+	size_t			 reserved;	/* of the budget, for rxp's record */
+	int64_t			 wait_since;	/* waiting for the budget */
+	int64_t			 record_since;	/* rxp's record began */
+	int64_t			 linger_since;
 	char			 reason[64];	/* of a graceful close */
 	const struct chan_cb	*cb;
 	void			*arg;
 	struct loop_defer	 flush;	/* records sent in this turn */
+	struct loop_defer	 pump;	/* records left for the next turn */
 };
 
 static void	chan_io(int, int, void *);
 static void	chan_update(struct chan *);
 static void	chan_flush(void *);
+static void	chan_pump(void *);
 static int	chan_write(struct chan *);
+static void	chan_unreserve(struct chan *);
 
 static struct chan *
 chan_new(struct loop *loop, int fd_in, int fd_out, const uint8_t s_priv[32],
@@ -79,6 +119,8 @@ chan_new(struct loop *loop, int fd_in, int fd_out, const uint8_t s_priv[32],
 	c->arg = arg;
 	c->flush.cb = chan_flush;
 	c->flush.arg = c;
+	c->pump.cb = chan_pump;
+	c->pump.arg = c;
 	buf_init(&c->in);
 	buf_init(&c->out);
 	buf_init(&c->rxp);
@@ -158,6 +200,8 @@ chan_finish(struct chan *c, const char *reason)
 	if (c->st == ST_CLOSED)
 		return;
 	c->st = ST_CLOSED;
+	loop_undefer(c->loop, &c->pump);
+	chan_unreserve(c);
 	loop_del_fd(c->loop, c->fd_in);
 	if (c->fd_out != c->fd_in)
 		loop_del_fd(c->loop, c->fd_out);
@@ -171,6 +215,8 @@ chan_free(struct chan *c)
 	if (c == NULL)
 		return;
 	loop_undefer(c->loop, &c->flush);
+	loop_undefer(c->loop, &c->pump);
+	chan_unreserve(c);
 	if (c->st != ST_CLOSED) {
 		c->st = ST_CLOSED;
 		loop_del_fd(c->loop, c->fd_in);
@@ -212,14 +258,26 @@ chan_close(struct chan *c, const char *reason)
 	if (c->st == ST_CLOSED)
 		return;		/* the encryption failed and aborted */
 	c->st = ST_CLOSING;
+	chan_unreserve(c);	/* the record being received is dropped */
 	/* Kept for the closed callback once the queued output is written. */
 	snprintf(c->reason, sizeof c->reason, "%s", reason);
-	if (buf_used(&c->out) == 0) {
-		chan_finish(c, reason);
+	chan_write(c);
+}
+
+/*
+ * Everything is written: shut our side of a socket and wait for the peer
+ * to close theirs (ST_LINGER); pipes just close.
+ */
+static void
+chan_closed_out(struct chan *c)
+{
+	if (c->fd_in != c->fd_out || shutdown(c->fd_out, SHUT_WR) == -1) {
+		chan_finish(c, c->reason);
 		return;
 	}
-	shutdown(c->fd_in, SHUT_RD);
-	chan_update(c);
+	c->st = ST_LINGER;
+	c->linger_since = clock_ms();
+	loop_set_fd(c->loop, c->fd_in, LOOP_READ);
 }
 
 /*
@@ -231,15 +289,18 @@ static void
 chan_update(struct chan *c)
 {
 	int	want = buf_used(&c->out) > 0;
+	int	rd = c->st < ST_CLOSING && !c->stop_read &&
+		    buf_used(&c->in) < IN_MAX;
 
-	if (c->st == ST_CLOSED)
+	if (c->st == ST_CLOSED || c->st == ST_LINGER)
 		return;
 	if (c->fd_out == c->fd_in)
 		loop_set_fd(c->loop, c->fd_in,
-		    (c->st == ST_CLOSING ? 0 : LOOP_READ) |
-		    (want ? LOOP_WRITE : 0));
-	else
+		    (rd ? LOOP_READ : 0) | (want ? LOOP_WRITE : 0));
+	else {
+		loop_set_fd(c->loop, c->fd_in, rd ? LOOP_READ : 0);
 		loop_set_fd(c->loop, c->fd_out, want ? LOOP_WRITE : 0);
+	}
 }
 
 int
@@ -253,6 +314,8 @@ chan_send(struct chan *c, const uint8_t *p, size_t len)
 	}
 	buf_add_u32(&c->txp, (uint32_t)len);
 	buf_add(&c->txp, p, len);
+	if (buf_used(&c->out) + buf_used(&c->txp) > OUT_HIGH)
+		c->out_full = 1;
 	loop_defer(c->loop, &c->flush);
 	return 0;
 }
@@ -319,8 +382,12 @@ chan_write(struct chan *c)
 		buf_consume(&c->out, (size_t)n);
 	}
 	if (c->st == ST_CLOSING && buf_used(&c->out) == 0) {
-		chan_finish(c, c->reason);
+		chan_closed_out(c);
 		return -1;
+	}
+	if (c->out_full && buf_used(&c->out) + buf_used(&c->txp) < OUT_LOW) {
+		c->out_full = 0;
+		loop_soon(c->loop, &c->pump);
 	}
 	chan_update(c);
 	return 0;
@@ -493,12 +560,11 @@ chan_read_msg2(struct chan *c, const uint8_t *f, size_t len)
 	return 0;
 }
 
-/* A transport frame: decrypt, then hand over every whole record. */
+/* A transport frame: decrypt it onto the record stream. */
 static int
 chan_read_transport(struct chan *c, const uint8_t *f, size_t len)
 {
 	uint8_t		*dst;
-	uint32_t	 rlen;
 
 	if (len < NOISE_TAGLEN) {
 		chan_abort(c, "short transport message");
@@ -510,21 +576,6 @@ chan_read_transport(struct chan *c, const uint8_t *f, size_t len)
 		return -1;
 	}
 	buf_commit(&c->rxp, len - NOISE_TAGLEN);
-	while (buf_used(&c->rxp) >= 4) {
-		rlen = get_u32(buf_ptr(&c->rxp));
-		if (rlen == 0 || rlen > c->max_record) {
-			chan_abort(c, "bad record length");
-			return -1;
-		}
-		if (buf_used(&c->rxp) - 4 < rlen)
-			break;
-		c->record_busy = 1;
-		c->cb->record(c, buf_ptr(&c->rxp) + 4, rlen, c->arg);
-		c->record_busy = 0;
-		if (c->st != ST_OPEN)
-			return -1;
-		buf_consume(&c->rxp, 4 + rlen);
-	}
 	return 0;
 }
 
@@ -546,13 +597,100 @@ chan_frame(struct chan *c, const uint8_t *f, size_t len)
 }
 
 static void
-chan_read(struct chan *c, int all)
+chan_unreserve(struct chan *c)
+{
+	if (c->reserved > 0)
+		atomic_fetch_sub(&c->budget->used, c->reserved);
+	c->reserved = 0;
+}
+
+/*
+ * Whether the record at the head of the stream is whole (1), still
+ * arriving (0), or cannot be taken (-1: waiting for the budget, or the
+ * channel was aborted).  A long record takes its whole length from the
+ * budget when its length arrives, and gives it back once handed over.
+ */
+static int
+chan_record_ready(struct chan *c)
+{
+	uint32_t	rlen;
+	size_t		used;
+
+	if (buf_used(&c->rxp) < 4)
+		return 0;
+	rlen = get_u32(buf_ptr(&c->rxp));
+	if (rlen == 0 || rlen > c->max_record) {
+		chan_abort(c, "bad record length");
+		return -1;
+	}
+	if (buf_used(&c->rxp) - 4 >= rlen)
+		return 1;
+	if (c->record_since == 0)
+		c->record_since = clock_ms();
+	if (c->budget == NULL || c->reserved > 0 || rlen <= RESERVE_MIN)
+		return 0;
+	used = atomic_fetch_add(&c->budget->used, rlen);
+	if (used + rlen > c->budget->max) {
+		atomic_fetch_sub(&c->budget->used, rlen);
+		if (c->wait_since == 0)
+			c->wait_since = clock_ms();
+		return -1;
+	}
+	c->reserved = rlen;
+	c->wait_since = 0;
+	return 0;
+}
+
+/*
+ * Hand over the records that are whole and decrypt the frames read, up to
+ * this turn's share; what is left waits for the next turn, or for the owner
+ * to let go (chan_hold) and the peer to read its answers.
+ */
+static void
+chan_pump(void *arg)
+{
+	struct chan	*c = arg;
+	size_t		 flen;
+	uint32_t	 rlen;
+	int		 n = 0, r;
+
+	while (c->st <= ST_OPEN) {
+		if (c->st == ST_OPEN && (r = chan_record_ready(c)) != 0) {
+			if (r < 0 || c->hold || c->out_full)
+				break;
+			if (n++ == TURN_RECORDS) {
+				loop_soon(c->loop, &c->pump);
+				break;
+			}
+			rlen = get_u32(buf_ptr(&c->rxp));
+			c->cb->record(c, buf_ptr(&c->rxp) + 4, rlen, c->arg);
+			if (c->st != ST_OPEN)
+				return;
+			buf_consume(&c->rxp, 4 + rlen);
+			chan_unreserve(c);
+			c->record_since = 0;
+			continue;
+		}
+		if (buf_used(&c->in) < 2)
+			break;
+		flen = get_u16(buf_ptr(&c->in));
+		if (buf_used(&c->in) - 2 < flen)
+			break;
+		if (chan_frame(c, buf_ptr(&c->in) + 2, flen) != 0)
+			return;
+		buf_consume(&c->in, 2 + flen);
+	}
+	chan_update(c);
+}
+
+/* Read what the socket has, up to IN_MAX and a few reads a turn. */
+static void
+chan_read(struct chan *c)
 {
 	ssize_t	 n;
-	size_t	 flen;
 	int	 rounds = 0;
 
-	for (;;) {
+	while (!c->stop_read && buf_used(&c->in) < IN_MAX && rounds++ < 4) {
 		n = read(c->fd_in, buf_reserve(&c->in, 65536), 65536);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -564,18 +702,24 @@ chan_read(struct chan *c, int all)
 		}
 		buf_commit(&c->in, (size_t)n);
 		c->last_rx = clock_ms();
-		while (buf_used(&c->in) >= 2) {
-			flen = get_u16(buf_ptr(&c->in));
-			if (buf_used(&c->in) - 2 < flen)
-				break;
-			if (chan_frame(c, buf_ptr(&c->in) + 2, flen) != 0)
-				return;
-			buf_consume(&c->in, 2 + flen);
-		}
-		/* Be fair to other peers: at most a few reads a turn. */
-		if (!all && (++rounds >= 4 || (size_t)n < 65536))
+		if ((size_t)n < 65536)
 			break;
 	}
+	chan_pump(c);
+}
+
+/* Lingering: drop what the peer sends until it closes. */
+static void
+chan_read_linger(struct chan *c)
+{
+	uint8_t	junk[4096];
+	ssize_t	n;
+
+	while ((n = read(c->fd_in, junk, sizeof junk)) > 0)
+		;
+	if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR))
+		chan_finish(c, c->reason);
 }
 
 static void
@@ -585,8 +729,13 @@ chan_io(int fd, int events, void *arg)
 
 	if (c->st == ST_CLOSED)
 		return;
-	if ((events & LOOP_READ) && fd == c->fd_in && c->st != ST_CLOSING) {
-		chan_read(c, 0);
+	if (c->st == ST_LINGER) {
+		if (events & LOOP_READ)
+			chan_read_linger(c);
+		return;
+	}
+	if ((events & LOOP_READ) && fd == c->fd_in && c->st < ST_CLOSING) {
+		chan_read(c);
 		if (c->st == ST_CLOSED)
 			return;
 	}
@@ -597,10 +746,64 @@ chan_io(int fd, int events, void *arg)
 }
 
 void
-chan_drain(struct chan *c)
+chan_hold(struct chan *c, int on)
 {
-	if (c->st == ST_OPEN && !c->record_busy)
-		chan_read(c, 1);
+	c->hold = on;
+	if (!on && c->st == ST_OPEN)
+		loop_soon(c->loop, &c->pump);
+}
+
+void
+chan_stop_reading(struct chan *c)
+{
+	if (c->st != ST_OPEN || c->stop_read)
+		return;
+	chan_read(c);		/* what has arrived by now, within IN_MAX */
+	c->stop_read = 1;
+	chan_update(c);
+}
+
+int
+chan_has_work(const struct chan *c)
+{
+	size_t	flen;
+
+	if (c->st != ST_OPEN)
+		return 0;
+	if (buf_used(&c->rxp) >= 4 &&
+	    buf_used(&c->rxp) - 4 >= get_u32(buf_ptr(&c->rxp)))
+		return 1;
+	if (buf_used(&c->in) < 2)
+		return 0;
+	flen = get_u16(buf_ptr(&c->in));
+	return buf_used(&c->in) - 2 >= flen;
+}
+
+const char *
+chan_tick(struct chan *c, int64_t now)
+{
+	if (c->st == ST_LINGER && now - c->linger_since > LINGER_TIME) {
+		chan_finish(c, c->reason);
+		return NULL;
+	}
+	if (c->st != ST_OPEN)
+		return NULL;
+	if (c->wait_since != 0) {
+		chan_pump(c);		/* the budget may have room now */
+		if (c->st == ST_OPEN && c->wait_since != 0 &&
+		    now - c->wait_since > BUDGET_WAIT)
+			return "record memory budget exhausted";
+	}
+	if (c->st == ST_OPEN && c->record_since != 0 &&
+	    now - c->record_since > RECORD_TIME)
+		return "record not finished in time";
+	return NULL;
+}
+
+void
+chan_set_budget(struct chan *c, struct chan_budget *b)
+{
+	c->budget = b;
 }
 
 void

@@ -9,6 +9,7 @@
 #define CHAN_H
 
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "loop.h"
@@ -26,6 +27,16 @@
 #define CHAN_PROLOGUE		"pawprint/1"
 
 struct chan;
+
+/*
+ * Memory shared by the channels of a process for the long records they
+ * are assembling: a record longer than a frame takes its length from it
+ * when the length arrives and gives it back once handed over.
+ */
+struct chan_budget {
+	_Atomic size_t	 used;
+	size_t		 max;
+};
 
 struct chan_cb {
 	/*
@@ -78,10 +89,29 @@ void		 chan_keepalive(struct chan *);
 /* Send what is queued, then close with reason (graceful). */
 void		 chan_close(struct chan *, const char *reason);
 /*
- * Read and handle everything the peer has already sent (records reach the
- * record callback); for a graceful shutdown.  Never call from a callback.
+ * While on, hand over no records: they stay queued (and past a limit the
+ * peer is not read) until it is turned off.  For a request in flight whose
+ * followers must wait for its answer.
  */
-void		 chan_drain(struct chan *);
+void		 chan_hold(struct chan *, int on);
+/*
+ * Take what the peer has sent by now (within the input limit), then read
+ * nothing more; what was read is still handed over.  Never call from a
+ * callback.
+ */
+void		 chan_stop_reading(struct chan *);
+/* 1 while whole records or frames read from the peer wait to be handled. */
+int		 chan_has_work(const struct chan *);
+/*
+ * Once a second from the owner: ends a lingering close that took too long,
+ * retries the budget for a record waiting for it, and returns why the
+ * channel should be closed when it waited too long for the budget or its
+ * record takes too long to arrive (else NULL); the owner closes it, with a
+ * word to the peer.
+ */
+const char	*chan_tick(struct chan *, int64_t now_ms);
+/* Assemble long records against b (shared, may be NULL: no limit). */
+void		 chan_set_budget(struct chan *, struct chan_budget *);
 /* Close at once, dropping queued output. */
 void		 chan_abort(struct chan *, const char *reason);
 /* Largest record accepted from the peer (defaults to CHAN_MAX_RECORD). */

@@ -40,6 +40,8 @@ struct loop {
 	loop_hook_cb		*hook;
 	void			*hook_arg;
 	struct loop_defer	*deferred;
+	struct loop_defer	*soon;		/* for the next turn */
+	struct loop_defer	*running;	/* this turn's, oldest first */
 	/* Callbacks posted from other threads, in order, and their wakeup. */
 	pthread_mutex_t		 post_lock;
 	struct loop_post	*posted, *posted_tail;
@@ -256,19 +258,59 @@ loop_defer(struct loop *l, struct loop_defer *d)
 }
 
 void
+loop_soon(struct loop *l, struct loop_defer *d)
+{
+	if (d->queued)
+		return;
+	d->queued = 2;
+	d->next = l->soon;
+	l->soon = d;
+}
+
+void
 loop_undefer(struct loop *l, struct loop_defer *d)
 {
 	struct loop_defer	**p;
 
 	if (!d->queued)
 		return;
-	for (p = &l->deferred; *p != NULL; p = &(*p)->next) {
+	for (p = d->queued == 2 ? &l->soon : &l->deferred; *p != NULL;
+	    p = &(*p)->next) {
+		if (*p == d) {
+			*p = d->next;
+			d->queued = 0;
+			return;
+		}
+	}
+	for (p = &l->running; *p != NULL; p = &(*p)->next) {
 		if (*p == d) {
 			*p = d->next;
 			break;
 		}
 	}
 	d->queued = 0;
+}
+
+/*
+ * The work put off to this turn, oldest first; what it puts off again
+ * waits for the next turn.
+ */
+static void
+loop_run_soon(struct loop *l)
+{
+	struct loop_defer	*d;
+
+	while ((d = l->soon) != NULL) {
+		l->soon = d->next;
+		d->next = l->running;
+		l->running = d;
+	}
+	/* Off the head one at a time: a callback may take others back. */
+	while ((d = l->running) != NULL) {
+		l->running = d->next;
+		d->queued = 0;
+		d->cb(d->arg);
+	}
 }
 
 /* One at a time off the head: a callback may take others off the list. */
@@ -310,7 +352,7 @@ loop_timeout(struct loop *l, int64_t max_ms)
 	int64_t	 now = clock_ms(), wait = max_ms;
 	size_t	 i;
 
-	if (l->nalways > 0 || l->deferred != NULL)
+	if (l->nalways > 0 || l->deferred != NULL || l->soon != NULL)
 		return 0;
 	for (i = 0; i < l->ntimers; i++) {
 		int64_t	d = l->timers[i].when - now;
@@ -350,6 +392,7 @@ loop_once(struct loop *l, int64_t max_ms)
 		if (l->fds[fd].always && l->fds[fd].mask)
 			l->fds[fd].cb(fd, l->fds[fd].mask, l->fds[fd].arg);
 	}
+	loop_run_soon(l);
 	loop_run_timers(l);
 }
 

@@ -43,6 +43,13 @@ struct loop_defer {
 };
 /* Call d->cb(d->arg) once before the loop next waits (no-op if queued). */
 void		 loop_defer(struct loop *, struct loop_defer *);
+/*
+ * Call d->cb(d->arg) once in the next turn, after that turn's descriptor
+ * events, without waiting: work left over when a peer used up its share
+ * of a turn, so that every peer gets its turn before anyone's next one.
+ */
+void		 loop_soon(struct loop *, struct loop_defer *);
+/* Take d back from loop_defer() or loop_soon(). */
 void		 loop_undefer(struct loop *, struct loop_defer *);
 /*
  * From any thread: call cb(arg) on the loop's thread, soon, after what was

@@ -55,7 +55,7 @@ mp_check(const uint8_t *p, size_t len, int max_depth)
 {
 	uint64_t	 left[RPC_MAX_DEPTH + 1];
 	int		 depth = 0;
-	size_t		 pos = 0;
+	size_t		 pos = 0, objects = 0;
 
 	if (max_depth > RPC_MAX_DEPTH)
 		max_depth = RPC_MAX_DEPTH;
@@ -70,7 +70,8 @@ mp_check(const uint8_t *p, size_t len, int max_depth)
 			continue;
 		}
 		left[depth]--;
-		if (pos >= len)
+		/* Decoded, each takes a msgpack_object: bound the memory. */
+		if (pos >= len || ++objects > RPC_MAX_OBJECTS)
 			return -1;
 		b = p[pos++];
 		if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3)

@@ -15,6 +15,12 @@
 #define RPC_NOTIFY	2
 
 #define RPC_MAX_DEPTH	32
+/*
+ * Objects in one message, at most: decoded, each takes a msgpack_object
+ * (24 bytes), so a message of tiny elements cannot take twenty times its
+ * size in memory.  Far above what any request or answer holds.
+ */
+#define RPC_MAX_OBJECTS	(512 * 1024)
 
 enum err_code {
 #define E(id, word) ERR_##id,
@@ -29,9 +35,9 @@ int		 err_from_word(const char *, size_t);
 
 /*
  * Check that data holds exactly one msgpack object, no deeper than
- * max_depth, whose containers never declare more elements than bytes are
- * left: so unpacking it allocates at most a small multiple of len.
- * Returns 0 or -1.
+ * max_depth, of at most RPC_MAX_OBJECTS objects, whose containers never
+ * declare more elements than bytes are left: so unpacking it allocates at
+ * most a small, bounded multiple of len.  Returns 0 or -1.
  */
 int	mp_check(const uint8_t *data, size_t len, int max_depth);
 

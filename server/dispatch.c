@@ -344,9 +344,6 @@ req_deliver(void *arg)
 		return;
 	s->pending--;
 	session_release(s);
-	/* A shutdown waits for slow requests before closing their session. */
-	if (s->shard->shutting_down && s->pending == 0)
-		session_kill(s, "server shutting down");
 }
 
 /*
@@ -676,7 +673,7 @@ rpc_dispatch(struct session *s, const uint8_t *data, size_t len)
 		/* Answered later: hold the session's next records till then. */
 		req->counted = 1;
 		s->pending++;
-		s->holding++;
+		session_hold(s);
 		if (req_keep(req, data, len) != 0)
 			return;
 	}

@@ -28,6 +28,9 @@ usage(void)
 	    "       pawd serve DIR [--listen HOST:PORT]... [--stdio]\n"
 	    "                  [--log FILE] [--log-level debug|info|warn|error]\n"
 	    "                  [--idle-timeout SECONDS] [--max-sessions N]\n"
+	    "                  [--handshake-timeout SECONDS]\n"
+	    "                  [--preauth-max N] [--preauth-per-address N]\n"
+	    "                  [--record-memory MIB] [--shutdown-timeout SECONDS]\n"
 	    "                  [--threads N] [--test-clock]\n"
 	    "       pawd pubkey DIR\n"
 	    "       pawd check DIR\n"
@@ -398,6 +401,29 @@ serve_clock(const char *dir, int test_clock, int stdio, int logfile)
 	return 0;
 }
 
+/*
+ * argv[*i] is the option name and is followed by a whole number from 1 to
+ * max: 1, having taken both.  0 if it is another option; out of range is
+ * a usage error.
+ */
+static int
+opt_int(int argc, char **argv, int *i, const char *name, int *v, int max)
+{
+	char	*end;
+	long	 n;
+
+	if (strcmp(argv[*i], name) != 0)
+		return 0;
+	if (*i + 1 >= argc)
+		usage();
+	n = strtol(argv[*i + 1], &end, 10);
+	if (*end != '\0' || n < 1 || n > max)
+		usage();
+	*v = (int)n;
+	*i += 1;
+	return 1;
+}
+
 static int
 cmd_serve(const char *dir, int argc, char **argv)
 {
@@ -405,6 +431,7 @@ cmd_serve(const char *dir, int argc, char **argv)
 	const char	*logfile = NULL, *level = "info", *listens[8];
 	int		 nlisten = 0, stdio = 0, idle = 0, maxs = 0, i, lv;
 	int		 threads = 0, test_clock = 0;
+	int		 hst = 0, pmax = 0, pper = 0, recmem = 0, sdt = 0;
 	char		*deflog = NULL;
 
 	for (i = 0; i < argc; i++) {
@@ -423,6 +450,13 @@ cmd_serve(const char *dir, int argc, char **argv)
 			idle = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--max-sessions") == 0 && i + 1 < argc)
 			maxs = atoi(argv[++i]);
+		else if (opt_int(argc, argv, &i, "--handshake-timeout", &hst,
+		    3600) || opt_int(argc, argv, &i, "--preauth-max", &pmax,
+		    1000000) || opt_int(argc, argv, &i, "--preauth-per-address",
+		    &pper, 1000000) || opt_int(argc, argv, &i, "--record-memory",
+		    &recmem, 65536) || opt_int(argc, argv, &i,
+		    "--shutdown-timeout", &sdt, 3600))
+			;
 		else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc &&
 		    (threads = atoi(argv[++i])) >= 1 && threads <= 64)
 			;
@@ -448,6 +482,16 @@ cmd_serve(const char *dir, int argc, char **argv)
 		srv.idle_timeout = idle;
 	if (maxs > 0)
 		srv.max_sessions = maxs;
+	if (hst > 0)
+		srv.handshake_timeout = hst;
+	if (pmax > 0)
+		srv.preauth_max = pmax;
+	if (pper > 0)
+		srv.preauth_per_addr = pper;
+	if (recmem > 0)
+		srv.record_budget.max = (size_t)recmem * 1024 * 1024;
+	if (sdt > 0)
+		srv.shutdown_timeout = sdt;
 	if (stdio) {
 		if (server_serve_stdio(&srv) != 0)
 			return 1;

@@ -505,7 +505,24 @@ struct server {
 	unsigned	 next_shard;	/* for the next connection */
 	_Atomic int	 nsessions;
 	_Atomic int	 nbusy;		/* of them, only answering "busy" */
-	int		 max_sessions;
+	_Atomic int	 nopen;		/* of them, past the handshake */
+	int		 max_sessions;	/* past the handshake */
+	/*
+	 * Connections still to finish hello and handshake have a budget of
+	 * their own, in total and per source address (an IPv6 /64), and a
+	 * deadline: they never take the places of devices that proved who
+	 * they are.
+	 */
+	struct preauth	*preauth;
+	int		 preauth_max;
+	int		 preauth_per_addr;
+	int		 handshake_timeout;	/* seconds */
+	struct episode	 precut;	/* refused: over the budget */
+	struct episode	 late;		/* cut: handshake too slow */
+	struct chan_budget record_budget;	/* records being assembled */
+	int		 shutdown_timeout;	/* seconds */
+	int		 shutdown_late;		/* and it is past */
+	int64_t		 shutdown_deadline;	/* monotonic ms */
 	struct episode	 full;		/* at max_sessions */
 	struct episode	 starved;	/* out of descriptors */
 	int		 spare_fd;	/* /dev/null, given up to refuse at EMFILE */
@@ -545,6 +562,8 @@ void		 server_device_seen(struct shard *, int64_t device);
 /* Cut every live session of a device (after revocation); main loop. */
 void		 server_kick_device(struct server *, int64_t device,
 		    const char *reason);
+/* A session finished its handshake, or ended before: out of the budget. */
+void		 server_preauth_done(struct server *, const uint8_t addr[16]);
 /* Cut every live session of a staff member (disabled). */
 void		 server_kick_staff(struct server *, const char *staff,
 		    const char *reason);
@@ -554,30 +573,34 @@ void		 server_kick_staff(struct server *, const char *staff,
 #define SESSION_DEAD	0x2
 #define SESSION_BUSY	0x4	/* over max_sessions: answer the hello busy */
 #define SESSION_HELLO	0x8	/* hello accepted, handshake or open */
-struct held;
+#define SESSION_PRE	0x10	/* counted in the pre-handshake budget */
+#define SESSION_OPEN	0x20	/* past the handshake, counted in nopen */
 struct session {
 	struct server	*srv;
 	struct shard	*shard;		/* whose loop it lives on */
 	struct chan	*chan;
 	uint64_t	 id;
 	int		 flags;
+	int64_t		 since;		/* monotonic ms, connected */
+	uint8_t		 addr[16];	/* source address (budget key) */
 	struct caller	 who;
 	int		 pending;	/* requests answered later */
 	/*
 	 * Of them, the ones that do not only read (they run on the main loop,
-	 * or wait for a hash): the records that came after wait in held, so a
-	 * session's requests see each other's effects in the order sent.
+	 * or wait for a hash): the records that came after wait in the
+	 * channel, so a session's requests see each other's effects in the
+	 * order sent.
 	 */
 	int		 holding;
-	struct held	*held, *held_tail;
-	int		 nheld;
 	struct session	*next, *prev;
 };
-/* flags: 0 or SESSION_BUSY. */
+/* flags: 0, SESSION_BUSY, SESSION_PRE (addr then holds the key). */
 struct session	*session_create(struct shard *, int fd_in, int fd_out,
-		    const char *peer, int flags);
+		    const char *peer, int flags, const uint8_t addr[16]);
 /* Unlink and free the shard's sessions that nothing refers to any more. */
 void		 session_reap(struct shard *);
+/* A request is to be answered later: the next records wait till then. */
+void		 session_hold(struct session *);
 /* A request of the session's that held the others is answered. */
 void		 session_release(struct session *);
 void		 session_kill(struct session *, const char *reason);

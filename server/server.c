@@ -32,16 +32,19 @@
 
 /*
  * Connections answered busy at once, at most (past that they are closed
- * unanswered), and how long each may take to send its hello.
+ * unanswered); like every connection before its handshake, each has
+ * --handshake-timeout to send its hello.
  */
 #define BUSY_MAX	64
-#define BUSY_TIMEOUT	5000	/* ms */
 /* Out of descriptors and of the spare too: listeners rest this long. */
 #define STARVED_PAUSE	100	/* ms */
 /* An episode of refusals ends after this long without one. */
 #define EPISODE_QUIET	2000	/* ms */
 
 static int	sig_fd = -1;
+
+static struct preauth	*preauth_new(void);
+static void		 preauth_free(struct preauth *);
 
 static void
 server_signal(int sig)
@@ -83,6 +86,20 @@ episode_over(struct episode *e, int64_t now)
 	return n;
 }
 
+/*
+ * On the main loop: a connection was cut for not finishing its handshake
+ * in time.  The log says so once per burst, and the total at its end.
+ */
+static void
+server_precut_late(void *arg)
+{
+	struct server	*srv = arg;
+
+	if (episode_hit(&srv->late))
+		log_warn("cutting connections that do not finish their "
+		    "handshake in %d s", srv->handshake_timeout);
+}
+
 static void
 shard_cron(void *arg)
 {
@@ -90,17 +107,33 @@ shard_cron(void *arg)
 	struct server	*srv = sh->srv;
 	struct session	*s;
 	int64_t		 now = clock_ms(), quiet;
+	const char	*why;
 	int		 n;
 
 	for (s = sh->sessions; s != NULL; s = s->next) {
 		if (s->flags & SESSION_DEAD)
 			continue;
+		if ((why = chan_tick(s->chan, now)) != NULL) {
+			session_kill(s, why);
+			continue;
+		}
+		if (chan_state(s->chan) < 0)
+			continue;	/* closing already */
 		quiet = now - chan_last_rx(s->chan);
-		if ((s->flags & SESSION_BUSY) && quiet > BUSY_TIMEOUT)
-			session_kill(s, "no hello");
-		else if (quiet > (int64_t)srv->idle_timeout * 1000)
+		if ((s->flags & SESSION_PRE) && now - s->since >
+		    (int64_t)srv->handshake_timeout * 1000) {
+			/* Nothing to say to it: no lingering either. */
+			chan_abort(s->chan, "handshake not finished in time");
+			loop_post(srv->loop, server_precut_late, srv);
+		} else if (quiet > (int64_t)srv->idle_timeout * 1000)
 			session_kill(s, "idle timeout");
 	}
+	if (sh->index == 0 && (n = episode_over(&srv->precut, now)) > 0)
+		log_info("%d connections were refused: over the budget of "
+		    "connections before their handshake", n);
+	if (sh->index == 0 && (n = episode_over(&srv->late, now)) > 0)
+		log_info("%d connections were cut: handshake not finished in "
+		    "%d s", n, srv->handshake_timeout);
 	if (sh->index == 0 && (n = episode_over(&srv->full, now)) > 0)
 		log_info("under the maximum of sessions again, %d connections "
 		    "were answered busy", n);
@@ -129,6 +162,23 @@ server_nothing(void *arg)
 	/* a wakeup: the main loop looks at the shards before it sleeps */
 }
 
+/*
+ * Shutting down: a session whose requests read so far are all answered
+ * hears why and is closed; the others go on until they are.
+ */
+static void
+shard_close_done(struct shard *sh)
+{
+	struct session	*s;
+
+	for (s = sh->sessions; s != NULL; s = s->next) {
+		if ((s->flags & (SESSION_DEAD | SESSION_HELLO)) != SESSION_HELLO ||
+		    s->pending > 0 || chan_has_work(s->chan))
+			continue;
+		session_kill(s, "server shutting down");
+	}
+}
+
 static void
 shard_before_sleep(void *arg)
 {
@@ -136,6 +186,8 @@ shard_before_sleep(void *arg)
 	struct server	*srv = sh->srv;
 	int		 i, drained;
 
+	if (sh->shutting_down)
+		shard_close_done(sh);
 	session_reap(sh);
 	db_read_end(sh->db);	/* the next turn reads a new snapshot */
 	if (sh->index == 0 && sh->db != srv->db)
@@ -152,7 +204,7 @@ shard_before_sleep(void *arg)
 	for (drained = srv->shutting_down, i = 0; drained && i < srv->nshards;
 	    i++)
 		drained = srv->shards[i].drained;
-	if (drained && worker_busy(srv->worker) == 0)
+	if (drained && (worker_busy(srv->worker) == 0 || srv->shutdown_late))
 		loop_stop(srv->loop);
 }
 
@@ -169,10 +221,12 @@ server_unlisten(struct server *srv)
 }
 
 /*
- * Begin a graceful shutdown: no new sessions, close the live ones.  The
- * listeners stay open while the answers drain, so a hello meanwhile is
- * told the server is shutting down (busy) instead of meeting a closed port
- * or an empty read; so are connections still to send their hello.
+ * Begin a graceful shutdown: no new sessions, and every session stops
+ * reading its peer at once; the requests already read are answered, then
+ * the session is told and closed (shard_close_done).  The listeners stay
+ * open while the answers drain, so a hello meanwhile is told the server
+ * is shutting down (busy) instead of meeting a closed port or an empty
+ * read; so are connections still to send their hello.
  */
 static void
 shard_shutdown(void *arg)
@@ -181,15 +235,45 @@ shard_shutdown(void *arg)
 	struct session	*s;
 
 	sh->shutting_down = 1;
-	/* Answer what clients already sent, then say goodbye. */
 	for (s = sh->sessions; s != NULL; s = s->next) {
-		if (!(s->flags & SESSION_DEAD))
-			chan_drain(s->chan);
+		if (!(s->flags & SESSION_DEAD) && chan_state(s->chan) == 1)
+			chan_stop_reading(s->chan);
 	}
+	shard_close_done(sh);
+}
+
+/* Past the deadline: what is left is closed at once. */
+static void
+shard_cut_all(void *arg)
+{
+	struct shard	*sh = arg;
+	struct session	*s;
+	int		 n = 0;
+
 	for (s = sh->sessions; s != NULL; s = s->next) {
-		if (s->pending == 0 && (s->flags & SESSION_HELLO))
-			session_kill(s, "server shutting down");
+		if (s->flags & SESSION_DEAD)
+			continue;
+		chan_abort(s->chan, "server shutting down: out of time");
+		n++;
 	}
+	if (n > 0)
+		log_warn("shutdown: %d sessions on loop %d closed unfinished "
+		    "after %d s", n, sh->index, sh->srv->shutdown_timeout);
+	sh->drained = 1;
+	if (sh->index != 0)
+		loop_post(sh->srv->loop, server_nothing, NULL);
+}
+
+static void
+server_shutdown_late(void *arg)
+{
+	struct server	*srv = arg;
+	int		 i;
+
+	srv->shutdown_late = 1;
+	for (i = 0; i < srv->nshards; i++)
+		shard_call(&srv->shards[i], i == 0, shard_cut_all,
+		    &srv->shards[i]);
 }
 
 static void
@@ -201,6 +285,10 @@ server_shutdown(struct server *srv)
 		return;
 	log_info("shutting down: %d sessions", srv->nsessions);
 	srv->shutting_down = 1;
+	srv->shutdown_deadline = clock_ms() +
+	    (int64_t)srv->shutdown_timeout * 1000;
+	loop_add_timer(srv->loop, (int64_t)srv->shutdown_timeout * 1000,
+	    server_shutdown_late, srv);
 	for (i = 0; i < srv->nshards; i++)
 		shard_call(&srv->shards[i], i == 0, shard_shutdown,
 		    &srv->shards[i]);
@@ -365,6 +453,10 @@ shard_linger(struct shard *sh)
 	struct server	*srv = sh->srv;
 	int64_t		 deadline = clock_ms() + 3000;
 
+	/* A shutdown ends by its deadline, with a moment to say goodbye. */
+	if (srv->shutting_down && srv->shutdown_deadline + 500 < deadline)
+		deadline = srv->shutdown_deadline + 500;
+
 	while ((sh->sessions != NULL ||
 	    (sh->index == 0 && worker_busy(srv->worker) > 0)) &&
 	    clock_ms() < deadline) {
@@ -426,6 +518,12 @@ server_init(struct server *srv, const char *dir)
 	srv->dir = xstrdup(dir);
 	srv->idle_timeout = 600;
 	srv->max_sessions = 10000;
+	srv->handshake_timeout = 5;
+	srv->preauth_max = 256;
+	srv->preauth_per_addr = 32;
+	srv->shutdown_timeout = 10;
+	srv->record_budget.max = 64u * 1024 * 1024;
+	srv->preauth = preauth_new();
 	srv->started = clock_now();
 	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (server_load_key(srv) != 0) {
@@ -518,11 +616,129 @@ shard_call(struct shard *sh, int here, loop_hook_cb *fn, void *arg)
 		loop_post(sh->loop, fn, arg);
 }
 
+/*
+ * The pre-handshake budget: connections counted per source address (an
+ * IPv4 address, an IPv6 /64) and in total.  Entries exist only while
+ * their address has such connections, so the table is never larger than
+ * the budget.  Taken on the main loop at accept, given back from any.
+ */
+#define PREAUTH_BUCKETS	256
+struct preauth_addr {
+	struct preauth_addr	*next;
+	uint8_t			 addr[16];
+	int			 n;
+};
+struct preauth {
+	pthread_mutex_t		 lock;
+	int			 total;
+	struct preauth_addr	*tab[PREAUTH_BUCKETS];
+};
+
+static struct preauth_addr **
+preauth_find(struct preauth *pa, const uint8_t addr[16])
+{
+	struct preauth_addr	**p;
+	unsigned		  h = 0;
+	int			  i;
+
+	for (i = 0; i < 16; i++)
+		h = h * 31 + addr[i];
+	for (p = &pa->tab[h % PREAUTH_BUCKETS]; *p != NULL; p = &(*p)->next) {
+		if (memcmp((*p)->addr, addr, 16) == 0)
+			break;
+	}
+	return p;
+}
+
+/* 0 if counted; else why not, for the log. */
+static const char *
+preauth_take(struct server *srv, const uint8_t addr[16])
+{
+	struct preauth		 *pa = srv->preauth;
+	struct preauth_addr	**p, *e;
+	const char		 *why = NULL;
+
+	pthread_mutex_lock(&pa->lock);
+	p = preauth_find(pa, addr);
+	if (pa->total >= srv->preauth_max)
+		why = "too many connections before their handshake";
+	else if (*p != NULL && (*p)->n >= srv->preauth_per_addr)
+		why = "too many connections before their handshake from "
+		    "one address";
+	else {
+		if ((e = *p) == NULL) {
+			e = *p = xcalloc(1, sizeof *e);
+			memcpy(e->addr, addr, 16);
+		}
+		e->n++;
+		pa->total++;
+	}
+	pthread_mutex_unlock(&pa->lock);
+	return why;
+}
+
+void
+server_preauth_done(struct server *srv, const uint8_t addr[16])
+{
+	struct preauth		 *pa = srv->preauth;
+	struct preauth_addr	**p, *e;
+
+	pthread_mutex_lock(&pa->lock);
+	if ((e = *(p = preauth_find(pa, addr))) != NULL) {
+		pa->total--;
+		if (--e->n == 0) {
+			*p = e->next;
+			free(e);
+		}
+	}
+	pthread_mutex_unlock(&pa->lock);
+}
+
+static struct preauth *
+preauth_new(void)
+{
+	struct preauth	*pa = xcalloc(1, sizeof *pa);
+
+	pthread_mutex_init(&pa->lock, NULL);
+	return pa;
+}
+
+static void
+preauth_free(struct preauth *pa)
+{
+	struct preauth_addr	*e, *next;
+	int			 i;
+
+	if (pa == NULL)
+		return;
+	for (i = 0; i < PREAUTH_BUCKETS; i++) {
+		for (e = pa->tab[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e);
+		}
+	}
+	pthread_mutex_destroy(&pa->lock);
+	free(pa);
+}
+
+/* The budget's key of a peer's address. */
+static void
+preauth_key(const struct sockaddr_storage *ss, uint8_t key[16])
+{
+	memset(key, 0, 16);
+	if (ss->ss_family == AF_INET) {
+		key[10] = key[11] = 0xff;
+		memcpy(key + 12, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+	} else if (ss->ss_family == AF_INET6)
+		memcpy(key, &((const struct sockaddr_in6 *)ss)->sin6_addr, 8);
+}
+
 /* A connection on its way to a shard. */
 struct adopt {
 	struct shard	*sh;
 	int		 fd;
 	int		 flags;
+	uint8_t		 addr[16];
 	char		 peer[64];
 };
 
@@ -533,24 +749,29 @@ shard_adopt(void *arg)
 	struct adopt	*a = arg;
 	struct server	*srv = a->sh->srv;
 
-	if (session_create(a->sh, a->fd, a->fd, a->peer, a->flags) == NULL) {
+	if (session_create(a->sh, a->fd, a->fd, a->peer, a->flags,
+	    a->addr) == NULL) {
 		close(a->fd);
 		srv->nsessions--;
 		if (a->flags & SESSION_BUSY)
 			srv->nbusy--;
+		if (a->flags & SESSION_PRE)
+			server_preauth_done(srv, a->addr);
 	}
 	free(a);
 }
 
 /* Give the connection to the next shard in turn; counted from now on. */
 static void
-server_adopt(struct server *srv, int fd, const char *peer, int flags)
+server_adopt(struct server *srv, int fd, const char *peer, int flags,
+    const uint8_t addr[16])
 {
 	struct adopt	*a = xmalloc(sizeof *a);
 
 	a->sh = &srv->shards[srv->next_shard++ % (unsigned)srv->nshards];
 	a->fd = fd;
 	a->flags = flags;
+	memcpy(a->addr, addr, 16);
 	snprintf(a->peer, sizeof a->peer, "%s", peer);
 	srv->nsessions++;
 	if (flags & SESSION_BUSY)
@@ -565,6 +786,8 @@ server_accept(int fd, int events, void *arg)
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
 	char			 host[NI_MAXHOST], serv[NI_MAXSERV], peer[64];
+	uint8_t			 key[16];
+	const char		*why;
 	int			 c, one = 1, i, flags;
 
 	for (i = 0; i < 64; i++) {
@@ -585,20 +808,30 @@ server_accept(int fd, int events, void *arg)
 			snprintf(peer, sizeof peer, "?");
 		else
 			snprintf(peer, sizeof peer, "%.40s:%.8s", host, serv);
-		flags = 0;
-		if (srv->nsessions - srv->nbusy >= srv->max_sessions) {
+		preauth_key(&ss, key);
+		if ((why = preauth_take(srv, key)) != NULL) {
 			/* Once per episode: a flood must not flood the log. */
+			if (episode_hit(&srv->precut))
+				log_warn("%s (%s): cutting them", why, peer);
+			log_debug("%s: cut: %s", peer, why);
+			chan_refuse(c, srv->s_pub, HELLO_BUSY);
+			close(c);
+			continue;
+		}
+		flags = SESSION_PRE;
+		if (srv->nopen >= srv->max_sessions) {
 			if (episode_hit(&srv->full))
 				log_warn("%d sessions, the maximum: answering busy",
-				    srv->nsessions - srv->nbusy);
+				    srv->nopen);
 			log_debug("%s: busy", peer);
 			if (srv->nbusy >= BUSY_MAX) {
+				server_preauth_done(srv, key);
 				close(c);
 				continue;
 			}
-			flags = SESSION_BUSY;
+			flags |= SESSION_BUSY;
 		}
-		server_adopt(srv, c, peer, flags);
+		server_adopt(srv, c, peer, flags, key);
 	}
 }
 
@@ -672,7 +905,9 @@ server_serve_stdio(struct server *srv)
 	srv->stdio = 1;
 	set_nonblock(0);
 	set_nonblock(1);
-	if (session_create(&srv->shards[0], 0, 1, "stdio", 0) == NULL)
+	static const uint8_t	none[16];
+
+	if (session_create(&srv->shards[0], 0, 1, "stdio", 0, none) == NULL)
 		return -1;
 	srv->nsessions++;
 	return 0;
@@ -713,6 +948,7 @@ server_free(struct server *srv)
 			loop_free(sh->loop);
 	}
 	free(srv->shards);
+	preauth_free(srv->preauth);
 	hits_free(srv->hits);
 	server_unlisten(srv);
 	db_close(srv->db);

@@ -87,77 +87,45 @@ session_identify(struct chan *c, const uint8_t rs[32], const uint8_t *payload,
 	return st;
 }
 
+/* The device proved its key: out of the pre-handshake budget. */
 static void
 session_open(struct chan *c, void *arg)
 {
+	struct session	*s = arg;
+
 	chan_set_max_record(c, PRELOGIN_MAX_RECORD);
+	chan_set_budget(c, &s->srv->record_budget);
+	if (s->flags & SESSION_PRE) {
+		s->flags &= ~SESSION_PRE;
+		server_preauth_done(s->srv, s->addr);
+	}
+	s->flags |= SESSION_OPEN;
+	s->srv->nopen++;
 }
-
-/* A record that came while an earlier request holds the session. */
-struct held {
-	struct held	*next;
-	size_t		 len;
-	uint8_t		 data[];
-};
-
-/* More than this many waiting, and the client is not waiting for answers. */
-#define HELD_MAX	1024
 
 static void
 session_record(struct chan *c, const uint8_t *p, size_t len, void *arg)
 {
-	struct session	*s = arg;
-	struct held	*h;
-
-	if (s->holding == 0) {
-		rpc_dispatch(s, p, len);
-		return;
-	}
-	if (s->nheld >= HELD_MAX) {
-		session_kill(s, "too many requests in flight");
-		return;
-	}
-	h = xmalloc(sizeof *h + len);
-	h->next = NULL;
-	h->len = len;
-	memcpy(h->data, p, len);
-	if (s->held_tail != NULL)
-		s->held_tail->next = h;
-	else
-		s->held = h;
-	s->held_tail = h;
-	s->nheld++;
+	rpc_dispatch(arg, p, len);
 }
 
-static void
-held_free(struct session *s)
+/*
+ * A request answered later holds the session: the records after it wait
+ * in the channel (which stops reading the peer past a limit) until every
+ * such request is answered, so they are handled in order.
+ */
+void
+session_hold(struct session *s)
 {
-	struct held	*h, *next;
-
-	for (h = s->held; h != NULL; h = next) {
-		next = h->next;
-		free(h);
-	}
-	s->held = s->held_tail = NULL;
-	s->nheld = 0;
+	if (s->holding++ == 0)
+		chan_hold(s->chan, 1);
 }
 
 void
 session_release(struct session *s)
 {
-	struct held	*h;
-
-	if (--s->holding > 0)
-		return;
-	/* In order, until one of them holds the session again. */
-	while (s->holding == 0 && (h = s->held) != NULL) {
-		if ((s->held = h->next) == NULL)
-			s->held_tail = NULL;
-		s->nheld--;
-		if (!(s->flags & SESSION_DEAD))
-			rpc_dispatch(s, h->data, h->len);
-		free(h);
-	}
+	if (--s->holding == 0 && !(s->flags & SESSION_DEAD))
+		chan_hold(s->chan, 0);
 }
 
 static void
@@ -166,8 +134,13 @@ session_closed(struct chan *c, const char *reason, void *arg)
 	struct session	*s = arg;
 
 	s->flags |= SESSION_DEAD;
-	log_info("%s: session %llu closed: %s", s->who.peer,
-	    (unsigned long long)s->id, reason);
+	/* Before a handshake, a burst is logged by the server, not each one. */
+	if (s->flags & SESSION_OPEN)
+		log_info("%s: session %llu closed: %s", s->who.peer,
+		    (unsigned long long)s->id, reason);
+	else
+		log_debug("%s: connection %llu closed: %s", s->who.peer,
+		    (unsigned long long)s->id, reason);
 }
 
 static const struct chan_cb session_cb = {
@@ -180,7 +153,7 @@ static const struct chan_cb session_cb = {
 
 struct session *
 session_create(struct shard *sh, int fd_in, int fd_out, const char *peer,
-    int flags)
+    int flags, const uint8_t addr[16])
 {
 	struct server	*srv = sh->srv;
 	struct session	*s = xcalloc(1, sizeof *s);
@@ -188,6 +161,8 @@ session_create(struct shard *sh, int fd_in, int fd_out, const char *peer,
 	s->srv = srv;
 	s->shard = sh;
 	s->flags = flags;
+	s->since = clock_ms();
+	memcpy(s->addr, addr, 16);
 	s->id = ++srv->next_session_id;
 	snprintf(s->who.peer, sizeof s->who.peer, "%s", peer);
 	if ((s->chan = chan_accept(sh->loop, fd_in, fd_out, srv->s_priv,
@@ -259,7 +234,10 @@ session_reap(struct shard *sh)
 		srv->nsessions--;
 		if (s->flags & SESSION_BUSY)
 			srv->nbusy--;
-		held_free(s);
+		if (s->flags & SESSION_PRE)
+			server_preauth_done(srv, s->addr);
+		if (s->flags & SESSION_OPEN)
+			srv->nopen--;
 		chan_free(s->chan);
 		sodium_memzero(s, sizeof *s);
 		free(s);

@@ -95,8 +95,11 @@ def frame(b):
 
 
 class Conn:
-    def __init__(self, port):
-        self.sock = socket.create_connection(('127.0.0.1', port), 5)
+    def __init__(self, port, source=None):
+        """Connect to pawd; source ('127.0.0.2') picks the address
+        connected from (any of 127/8 is this machine)."""
+        self.sock = socket.create_connection(('127.0.0.1', port), 5,
+                                             (source, 0) if source else None)
         self.sock.settimeout(10)
         self.buf = b''
         self.plain = b''

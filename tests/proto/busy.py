@@ -79,7 +79,9 @@ try:
     assert late.closed()
     got, closing = s.drain()
     assert all(r[2]['code'] == 'unauthenticated' for r in got.values()), got
-    assert set(got) == set(range(100, 140)), 'unanswered: %d' % (40 - len(got))
+    # What pawd had read when the signal came is answered, in order; what
+    # was still on its way is not read at all.
+    assert got and set(got) == set(range(100, 100 + len(got))), sorted(got)
     assert closing
     assert srv.proc.wait(20) == 0
     print('shutdown: hellos answered busy while the answers drained')
