@@ -141,6 +141,7 @@ pot:
 check: deps
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BIN=build/san/bin \
 		build/san/bin/pawd build/san/bin/paw $(UNITS:%=build/san/tests/%) locale
+	$(Q)$(MAKE) --no-print-directory fuzz-build
 	$(Q)tests/run build/san
 
 demo: all
@@ -155,6 +156,9 @@ bench: deps
 	@echo; echo "terminal client, on the demo chain:"
 	$(Q)[ -f build/demo/data/server.key ] || tests/demo.sh </dev/null >/dev/null 2>&1
 	$(Q)/usr/bin/python3 bench/tui.py $(CURDIR) $(CURDIR)/build/demo
+	@echo; echo "fuzz targets, $(FUZZ_SECONDS) s each:"
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)fuzz/run.sh $(FUZZ_SECONDS)
 
 # ---- fuzz ----------------------------------------------------------------
 # libFuzzer targets (fuzz/fuzz-*.c), built with clang, ASan and UBSan into
@@ -191,7 +195,7 @@ fuzz: deps
 
 fuzz-build:
 	@if $(FUZZ_PROBE); then \
-		$(MAKE) --no-print-directory $(FUZZ_BIN); \
+		$(MAKE) -s --no-print-directory $(FUZZ_BIN); \
 	else echo "fuzz: $(FUZZ_CC) with libFuzzer not found" \
 		"(Debian: clang libclang-rt-14-dev): fuzz targets not built"; fi
 
