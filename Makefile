@@ -9,7 +9,7 @@ CC	?= gcc
 DEBS	= gcc make pkg-config libsodium-dev libmsgpack-dev libsqlite3-dev \
 	  libncurses-dev libjansson-dev gettext tmux python3 python3-dissononce \
 	  python3-msgpack \
-	  sqlite3 procps
+	  sqlite3 procps clang libclang-rt-14-dev
 PKGS	= libsodium sqlite3 ncursesw jansson
 MSGPACK	:= $(shell pkg-config --exists msgpack-c 2>/dev/null && echo msgpack-c || echo msgpack)
 
@@ -141,6 +141,7 @@ pot:
 check: deps
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BIN=build/san/bin \
 		build/san/bin/pawd build/san/bin/paw $(UNITS:%=build/san/tests/%) locale
+	$(Q)$(MAKE) --no-print-directory fuzz-build
 	$(Q)tests/run build/san
 
 demo: all
@@ -155,6 +156,76 @@ bench: deps
 	@echo; echo "terminal client, on the demo chain:"
 	$(Q)[ -f build/demo/data/server.key ] || tests/demo.sh </dev/null >/dev/null 2>&1
 	$(Q)/usr/bin/python3 bench/tui.py $(CURDIR) $(CURDIR)/build/demo
+	@echo; echo "fuzz targets, $(FUZZ_SECONDS) s each:"
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)fuzz/run.sh $(FUZZ_SECONDS)
+
+# ---- fuzz ----------------------------------------------------------------
+# libFuzzer targets (fuzz/fuzz-*.c), built with clang, ASan and UBSan into
+# build/fuzz/ from objects of their own, instrumented for coverage:
+#   make fuzz		build them, then run each for FUZZ_SECONDS (default 60)
+#			on build/fuzz/corpus/TARGET, a copy of fuzz/corpus/TARGET
+#			that keeps what earlier runs found
+#   make fuzz-build	build them only; make check does, and tests/proto/fuzz.sh
+#			runs each over its seed corpus for a few seconds
+# pawd.c is built once more with its main() renamed pawd_main(), so that
+# fuzz-dispatch makes its data directory by running `pawd init` itself.
+# Without clang and its libFuzzer runtime, fuzz-build says so and builds
+# nothing (and tests/proto/fuzz.sh skips).
+FUZZ_CC		?= clang
+FUZZ_SECONDS	?= 60
+FUZZ		= msgpack chan dispatch
+FB		= build/fuzz
+# clang, unlike gcc, takes the { NULL } that ends a table for a field forgotten.
+FUZZ_FLAGS	= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+		  -fno-sanitize-recover=undefined -Wno-missing-field-initializers \
+		  -DFUZZ_TOP='"$(CURDIR)"'
+FUZZ_COMMON_O	= $(COMMON:%=$(FB)/obj/common/%.o)
+FUZZ_SERVER_O	= $(patsubst %,$(FB)/obj/server/%.o,$(filter-out pawd,$(SERVER))) \
+		  $(FB)/obj/server/pawd-main.o
+FUZZ_BIN	= $(FUZZ:%=$(FB)/fuzz-%)
+FUZZ_PROBE	= echo 'int LLVMFuzzerTestOneInput(const char *p, long n);' \
+		  'int LLVMFuzzerTestOneInput(const char *p, long n) { return 0; }' | \
+		  $(FUZZ_CC) -fsanitize=fuzzer,address -x c -o /dev/null - 2>/dev/null
+
+.PHONY: fuzz fuzz-build
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-build:
+	@if $(FUZZ_PROBE); then \
+		$(MAKE) -s --no-print-directory $(FUZZ_BIN); \
+	else echo "fuzz: $(FUZZ_CC) with libFuzzer not found" \
+		"(Debian: clang libclang-rt-14-dev): fuzz targets not built"; fi
+
+$(FB)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ $<"
+	$(Q)$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link \
+		-Iserver -Iclient -c -o $@ $<
+
+# pawd_main() has no prototype: main() needs none.
+$(FB)/obj/server/pawd-main.o: server/pawd.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ $< (main as pawd_main)"
+	$(Q)$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link \
+		-Dmain=pawd_main -Wno-missing-prototypes -Iserver -c -o $@ $<
+
+$(FB)/fuzz-chan: $(FB)/obj/fuzz/fuzz-chan.o $(FUZZ_COMMON_O)
+	@echo "  LD   $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+$(FB)/fuzz-msgpack: $(FB)/obj/fuzz/fuzz-msgpack.o $(FUZZ_SERVER_O) $(FUZZ_COMMON_O)
+	@echo "  LD   $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+# Argon2id at its cheapest, the answers seen (fuzz/fuzz-dispatch.c says why).
+$(FB)/fuzz-dispatch: $(FB)/obj/fuzz/fuzz-dispatch.o $(FUZZ_SERVER_O) $(FUZZ_COMMON_O)
+	@echo "  LD   $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -Wl,--wrap=crypto_pwhash_str \
+		-Wl,--wrap=session_send -o $@ $^ $(LDLIBS)
+# ---- end of fuzz ---------------------------------------------------------
 
 clean:
 	rm -rf build bin

@@ -31,6 +31,9 @@ buf_used(const struct buf *b)
 uint8_t *
 buf_ptr(const struct buf *b)
 {
+	/* A buffer never written has no storage, and NULL + 0 is undefined. */
+	if (b->data == NULL)
+		return NULL;
 	return b->data + b->off;
 }
 

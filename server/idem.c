@@ -25,7 +25,7 @@
 static int	digest_obj(crypto_generichash_state *, const msgpack_object *,
 		    int top);
 
-/* Feed the digest one tagged scalar or length. */
+/* Feed the digest one tagged scalar, or with p NULL a length alone. */
 static void
 digest_bytes(crypto_generichash_state *h, char tag, const void *p, size_t n)
 {
@@ -33,7 +33,8 @@ digest_bytes(crypto_generichash_state *h, char tag, const void *p, size_t n)
 
 	crypto_generichash_update(h, (const uint8_t *)&tag, 1);
 	crypto_generichash_update(h, (const uint8_t *)&len, sizeof len);
-	crypto_generichash_update(h, p, n);
+	if (p != NULL)
+		crypto_generichash_update(h, p, n);
 }
 
 static int
