@@ -85,6 +85,7 @@ struct client {
 	char			 reason[256];
 	char			 desc[200];
 	char			*token;
+	char			 closing[64];	/* the server's last word, kept */
 	struct call		*calls;
 	uint32_t		 next_id;
 	client_state_cb		*state_cb;
@@ -193,6 +194,7 @@ client_record(struct chan *ch, const uint8_t *p, size_t len, void *arg)
 	    memcmp(m.method, "session.closing", 15) == 0) {
 		why = mp_strdup(mp_get(m.params, "reason"));
 		snprintf(c->reason, sizeof c->reason, "%s", why ? why : "closing");
+		snprintf(c->closing, sizeof c->closing, "%.63s", c->reason);
 		free(why);
 	}
 	if (m.type == RPC_RESPONSE) {
@@ -216,8 +218,10 @@ resume_done(json_t *res, const struct client_err *err, void *arg)
 		free(c->token);
 		c->token = NULL;
 		client_set_state(c, CLIENT_UP, "login_required");
-	} else if (err == NULL)
+	} else if (err == NULL) {
+		c->closing[0] = '\0';
 		client_set_state(c, CLIENT_UP, "resumed");
+	}
 }
 
 /* Stop the deadline of a dialing step. */
@@ -1081,6 +1085,12 @@ client_down(const struct client *c)
 }
 
 const char *
+client_closing(const struct client *c)
+{
+	return c->closing;
+}
+
+const char *
 client_down_detail(const struct client *c)
 {
 	return c->down == DOWN_SSH ? c->ssh_line : "";
@@ -1215,6 +1225,7 @@ client_login(struct client *c, const char *staff, const char *password,
 	if (res == NULL)
 		return NULL;
 	if ((tok = json_string_value(json_object_get(res, "token"))) != NULL) {
+		c->closing[0] = '\0';	/* logged in again: that is past */
 		free(c->token);
 		c->token = xstrdup(tok);
 	}

@@ -117,6 +117,12 @@ int		 paw_dial_tcp(const char *hostport, char **why);
 const char	*client_server_desc(const struct client *);
 /* Why the client is down (DOWN_NONE while connected or connecting). */
 int		 client_down(const struct client *);
+/*
+ * The reason of the last session.closing ("role changed", "account
+ * disabled", ...), kept across the reconnection until a resume succeeds;
+ * "" if none.
+ */
+const char	*client_closing(const struct client *);
 /* Words that go with it: the last line ssh wrote on stderr, or "". */
 const char	*client_down_detail(const struct client *);
 /* DOWN_KEY_MISMATCH: the key the server presented (32 bytes). */

@@ -953,6 +953,34 @@ ui_before_sleep(void *arg)
 		ui_draw(ui);
 }
 
+
+/* Why the session ended, when the server said: HQ changed the account. */
+static const char *
+session_ended_text(const char *closing)
+{
+	static const struct {
+		const char	*reason;
+		const char	*text;
+	} texts[] = {
+		{ "role changed", N_("HQ changed your role: please log in "
+		    "again. Open forms are kept.") },
+		{ "branch changed", N_("HQ moved you to another branch: please "
+		    "log in again. Open forms are kept.") },
+		{ "password changed", N_("Your password was changed: please log "
+		    "in again. Open forms are kept.") },
+		{ "account disabled", N_("Your account has been disabled: ask "
+		    "your manager or HQ.") },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		if (strcmp(closing, texts[i].reason) == 0)
+			return _(texts[i].text);
+	}
+	return _("The session ended: please log in again. Open forms are "
+	    "kept.");
+}
+
 static void
 ui_state_changed(int state, const char *detail, void *arg)
 {
@@ -969,8 +997,8 @@ ui_state_changed(int state, const char *detail, void *arg)
 	if (state == CLIENT_UP && detail != NULL &&
 	    strcmp(detail, "login_required") == 0 && ui->logged_in) {
 		ui->logged_in = 0;
-		ui_msg(ui, 1, "%s", _("The session ended: please log in again. "
-		    "Open forms are kept."));
+		ui_msg(ui, 1, "%s",
+		    session_ended_text(client_closing(ui->client)));
 		if (!ui->busy)
 			ui_login_push(ui, ui->staff, 1);
 		else

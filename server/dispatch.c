@@ -191,14 +191,6 @@ rpc_kick_device(struct req *req, int64_t device, const char *reason)
 }
 
 void
-rpc_kick_staff(struct req *req, const char *staff, const char *reason)
-{
-	free(req->kick_staff);
-	req->kick_staff = xstrdup(staff);
-	req->kick_reason = reason;
-}
-
-void
 collect_init(struct collect *c)
 {
 	msgpack_sbuffer_init(&c->sb);
@@ -225,7 +217,6 @@ req_free(struct req *req)
 	free(req->audit_id);
 	free(req->audit_before);
 	free(req->audit_after);
-	free(req->kick_staff);
 	msgpack_sbuffer_destroy(&req->sb);
 	msgpack_sbuffer_destroy(&req->out);
 	msgpack_unpacked_destroy(&req->msg);
@@ -356,8 +347,9 @@ req_reply(struct req *req)
 {
 	struct server	*srv = req->srv;
 	int64_t		 kick_device = 0;
-	char		*kick_staff = NULL;
 	const char	*reason = req->kick_reason;
+	int		 wrote = (req->m->flags & F_WRITE) && req->db != NULL &&
+			    db_in_tx(req->db);
 
 	req_end_tx(req);
 	req_pack_reply(req);
@@ -365,18 +357,14 @@ req_reply(struct req *req)
 		log_error("%s: %s", req->m->name, req->err.msg);
 	if (req->db != NULL)
 		db_release(req->db);
-	if (!req->failed) {
+	if (!req->failed)
 		kick_device = req->kick_device;
-		kick_staff = req->kick_staff;
-		req->kick_staff = NULL;
-	}
 	/* From here on, a remote req is its session's loop's. */
 	shard_call(req->s->shard, !req->remote, req_deliver, req);
 	if (kick_device > 0)
 		server_kick_device(srv, kick_device, reason);
-	if (kick_staff != NULL)
-		server_kick_staff(srv, kick_staff, reason);
-	free(kick_staff);
+	if (wrote)
+		server_poll_cuts(srv);	/* a change of staff it made */
 }
 
 /*
@@ -495,13 +483,32 @@ approval_admit(struct req *req)
 	return 0;
 }
 
+/*
+ * In the write's transaction: 0 if the staff member logged in has not
+ * changed since (role, branch, password, disabled: schema/007), whichever
+ * process changed them; else refused, and the session is cut after.
+ */
+static int
+req_current(struct req *req)
+{
+	const struct caller	*w = &req->who;
+
+	if (!(req->m->flags & F_WRITE) || (req->m->flags & F_PUBLIC) ||
+	    w->staff[0] == '\0' ||
+	    staff_generation(req->db, w->staff) == w->generation)
+		return 0;
+	return rpc_fail(req, ERR_UNAUTHENTICATED, NULL,
+	    "your account was changed since you logged in: log in again");
+}
+
 /* Run fn inside the method's transaction (if F_WRITE), then answer. */
 static void
 req_run(struct req *req, void (*fn)(struct req *))
 {
 	if ((req->m->flags & F_WRITE) && db_begin(req->db) != 0)
 		rpc_fail(req, ERR_INTERNAL, NULL, "database busy");
-	else if ((req->approval == NULL || approval_apply(req) == 0) &&
+	else if (req_current(req) == 0 &&
+	    (req->approval == NULL || approval_apply(req) == 0) &&
 	    req_replay(req) == 0)
 		fn(req);
 	req_reply(req);

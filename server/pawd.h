@@ -84,6 +84,7 @@ struct caller {
 	char		 staff[ID_MAX];		/* "" before login */
 	char		 staff_branch[ID_MAX];
 	int		 role;
+	int64_t		 generation;		/* staff_generation() at login */
 	int64_t		 token_id;
 	int64_t		 device;		/* device row id, 0 while enrolling */
 	char		 branch[ID_MAX];	/* the device's branch */
@@ -143,7 +144,6 @@ struct req {
 	uint8_t			*raw;		/* the record, kept for F_READ */
 	void			*ctx;		/* an async handler's state */
 	int64_t			 kick_device;	/* sessions to cut after the reply */
-	char			*kick_staff;
 	const char		*kick_reason;
 	struct req		*next;
 };
@@ -427,12 +427,11 @@ void		 rpc_audit(struct req *, const char *entity, const char *id,
 void		 rpc_actor(struct req *, struct actor *);
 /*
  * Once the method has committed and its reply is queued, cut every live
- * session of a device, or of a staff member: the caller's own session too,
- * which gets its answer first, then session.closing.  reason is static.
+ * session of a device: the caller's own session too, which gets its
+ * answer first, then session.closing.  reason is static.  (A staff
+ * member's sessions follow their changes by themselves: schema/007.)
  */
 void		 rpc_kick_device(struct req *, int64_t device, const char *reason);
-void		 rpc_kick_staff(struct req *, const char *staff,
-		    const char *reason);
 /* A list being packed apart, to be put under a key once its size is known. */
 struct collect {
 	msgpack_sbuffer	 sb;
@@ -539,6 +538,7 @@ struct server {
 	int64_t		 started;
 	int		 test_clock;	/* started with --test-clock */
 	struct cron	*cron;		/* the scheduler (pawd serve, not --stdio) */
+	int64_t		 cut_seq;	/* staff_cut read up to (main loop) */
 };
 
 /* The data directory's database, migrated; NULL (logged) on error. */
@@ -564,9 +564,12 @@ void		 server_kick_device(struct server *, int64_t device,
 		    const char *reason);
 /* A session finished its handshake, or ended before: out of the budget. */
 void		 server_preauth_done(struct server *, const uint8_t addr[16]);
-/* Cut every live session of a staff member (disabled). */
-void		 server_kick_staff(struct server *, const char *staff,
-		    const char *reason);
+/*
+ * On the main loop: cut the live sessions of the staff members changed
+ * since the last look, by this process or another (schema/007).  After
+ * every write, and once a second.
+ */
+void		 server_poll_cuts(struct server *);
 
 /* session.c */
 #define SESSION_ENROLL	0x1
@@ -679,7 +682,7 @@ int		 staff_list(struct db *, const char *branch, int include_disabled,
  */
 int		 staff_update(struct db *, const char *id,
 		    const struct staff_in *, struct staff *out, struct perr *);
-/* Store a new password hash, lift a lockout, end the account's sessions. */
+/* Store a new password hash, lift a lockout; its sessions end (007). */
 int		 staff_set_hash(struct db *, const char *id, const char *hash,
 		    struct perr *);
 /* Disable an account and end its sessions; the row after in out. */
@@ -727,6 +730,23 @@ int		 staff_token_resume(struct db *, const char *token,
 int		 staff_token_drop(struct db *, int64_t id);
 /* Delete the tokens expired by before: how many, or -1. */
 int		 staff_token_purge(struct db *, int64_t before);
+/*
+ * Live sessions follow their staff member (schema/007): the generation of id
+ * (raised by a change of role, branch or password, or a disable), or -1.
+ */
+int64_t		 staff_generation(struct db *, const char *id);
+/* A change that ends the sessions of staff logged in before generation. */
+struct staff_cut {
+	char		 staff[ID_MAX];
+	int64_t		 generation;
+	char		 reason[32];
+};
+typedef void	 staff_cut_fn(const struct staff_cut *, void *);
+/*
+ * fn for each cut logged after seq, oldest first; the last seq seen (seq
+ * itself if none), or -1.  With seq < 0, only the newest seq (0 if none).
+ */
+int64_t		 staff_cuts(struct db *, int64_t seq, staff_cut_fn *, void *);
 
 /* branch.c */
 #define BRANCH_NAME_MAX	60

@@ -65,6 +65,7 @@ login_accept(struct req *req, const struct staff *who, int new_token)
 	snprintf(w->staff, sizeof w->staff, "%s", who->id);
 	snprintf(w->staff_branch, sizeof w->staff_branch, "%s", who->branch);
 	w->role = who->role;
+	w->generation = staff_generation(req->db, who->id);
 	req->who_changed = 1;
 	msgpack_pack_map(&req->pk, new_token ? 7 : 5);
 	mp_pack_kstr(&req->pk, "staff", who->id);

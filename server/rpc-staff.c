@@ -253,6 +253,11 @@ setpw_finish(struct req *req)
 		rpc_fail_perr(req, &err);
 		return;
 	}
+	/* Every session of id ends (schema/007), but the caller's own. */
+	if (strcmp(id, req->who.staff) == 0) {
+		req->who.generation = staff_generation(req->db, id);
+		req->who_changed = 1;
+	}
 	rpc_audit(req, "staff", id, NULL,
 	    xstrdup("{\"password\":\"changed\"}"));
 	msgpack_pack_map(&req->pk, 1);
@@ -319,6 +324,5 @@ rpc_staff_disable(struct req *req)
 		rpc_fail_perr(req, &err);
 		return;
 	}
-	staff_written(req, &st, &after);
-	rpc_kick_staff(req, id, "account disabled");
+	staff_written(req, &st, &after);	/* its sessions end: schema/007 */
 }

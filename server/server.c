@@ -128,6 +128,8 @@ shard_cron(void *arg)
 		} else if (quiet > (int64_t)srv->idle_timeout * 1000)
 			session_kill(s, "idle timeout");
 	}
+	if (sh->index == 0)
+		server_poll_cuts(srv);	/* other processes' changes of staff */
 	if (sh->index == 0 && (n = episode_over(&srv->precut, now)) > 0)
 		log_info("%d connections were refused: over the budget of "
 		    "connections before their handshake", n);
@@ -533,6 +535,8 @@ server_init(struct server *srv, const char *dir)
 	srv->db_path = xasprintf("%s/paw.db", dir);
 	if ((srv->db = server_db_open(dir)) == NULL)
 		return -1;
+	/* Changes of staff from here on cut their sessions. */
+	srv->cut_seq = staff_cuts(srv->db, -1, NULL, NULL);
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -965,59 +969,125 @@ server_free(struct server *srv)
 	log_info("stopped");
 }
 
-/* What to cut, on its way to a shard. */
-struct kick {
-	struct shard	*sh;
+/*
+ * What to cut, on its way to the shards: a device's sessions, or a staff
+ * member's logged in before a generation (schema/007).  Each shard counts
+ * what it cut; the last to finish has the total audited on the main loop.
+ */
+struct cut {
+	struct server	*srv;
 	int64_t		 device;	/* or */
 	char		 staff[ID_MAX];
-	const char	*reason;
+	int64_t		 generation;
+	char		 reason[32];
+	_Atomic int	 left;		/* shards still to look */
+	_Atomic int	 cut;		/* sessions cut */
 };
 
 static void
-shard_kick(void *arg)
+server_cut_audit(void *arg)
 {
-	struct kick	*k = arg;
-	struct session	*s;
+	static const struct actor system = { .staff = NULL };
+	struct cut	*k = arg;
+	struct db	*db = k->srv->db;
+	char		*after;
+	int		 n = atomic_load(&k->cut);
 
-	for (s = k->sh->sessions; s != NULL; s = s->next) {
-		if (s->flags & SESSION_DEAD)
-			continue;
-		if ((k->device > 0 && s->who.device == k->device) ||
-		    (k->staff[0] != '\0' && strcmp(s->who.staff, k->staff) == 0))
-			session_kill(s, k->reason);
+	if (n > 0 && k->staff[0] != '\0') {
+		log_info("staff %s: %d sessions closed: %s", k->staff, n,
+		    k->reason);
+		after = xasprintf("{\"reason\":\"%s\",\"sessions\":%d}",
+		    k->reason, n);
+		if (db_begin(db) != 0 || audit_commit(db, &system,
+		    "session.cut", "staff", k->staff, NULL, after) != 0) {
+			db_rollback(db);
+			log_error("session.cut: the audit row could not be "
+			    "written");
+		}
+		free(after);
 	}
 	free(k);
 }
 
+struct cut_at {
+	struct cut	*k;
+	struct shard	*sh;
+};
+
+static void
+shard_cut(void *arg)
+{
+	struct cut_at	*at = arg;
+	struct cut	*k = at->k;
+	struct shard	*sh = at->sh;
+	struct session	*s;
+	int		 n = 0;
+
+	free(at);
+	for (s = sh->sessions; s != NULL; s = s->next) {
+		if ((s->flags & SESSION_DEAD) || chan_state(s->chan) < 0)
+			continue;
+		if ((k->device > 0 && s->who.device == k->device) ||
+		    (k->staff[0] != '\0' && strcmp(s->who.staff, k->staff) == 0 &&
+		    s->who.generation < k->generation)) {
+			session_kill(s, k->reason);
+			n++;
+		}
+	}
+	atomic_fetch_add(&k->cut, n);
+	if (atomic_fetch_sub(&k->left, 1) == 1)
+		shard_call(&k->srv->shards[0], sh->index == 0,
+		    server_cut_audit, k);
+}
+
 /* Every shard looks through its sessions, after what was posted before. */
 static void
-server_kick(struct server *srv, int64_t device, const char *staff,
-    const char *reason)
+server_cut(struct server *srv, struct cut *k)
 {
-	struct kick	*k;
+	struct cut_at	*at;
 	int		 i;
 
+	k->srv = srv;
+	atomic_store(&k->left, srv->nshards);
 	for (i = 0; i < srv->nshards; i++) {
-		k = xcalloc(1, sizeof *k);
-		k->sh = &srv->shards[i];
-		k->device = device;
-		if (staff != NULL)
-			snprintf(k->staff, sizeof k->staff, "%s", staff);
-		k->reason = reason;
-		shard_call(k->sh, i == 0, shard_kick, k);
+		at = xmalloc(sizeof *at);
+		at->k = k;
+		at->sh = &srv->shards[i];
+		shard_call(at->sh, i == 0, shard_cut, at);
 	}
 }
 
 void
 server_kick_device(struct server *srv, int64_t device, const char *reason)
 {
-	server_kick(srv, device, NULL, reason);
+	struct cut	*k = xcalloc(1, sizeof *k);
+
+	k->device = device;
+	snprintf(k->reason, sizeof k->reason, "%s", reason);
+	server_cut(srv, k);
+}
+
+static void
+server_cut_staff(const struct staff_cut *c, void *arg)
+{
+	struct cut	*k = xcalloc(1, sizeof *k);
+
+	snprintf(k->staff, sizeof k->staff, "%s", c->staff);
+	k->generation = c->generation;
+	snprintf(k->reason, sizeof k->reason, "%s", c->reason);
+	server_cut(arg, k);
 }
 
 void
-server_kick_staff(struct server *srv, const char *staff, const char *reason)
+server_poll_cuts(struct server *srv)
 {
-	server_kick(srv, 0, staff, reason);
+	int64_t	seq;
+
+	if (db_in_tx(srv->db))
+		return;
+	seq = staff_cuts(srv->db, srv->cut_seq, server_cut_staff, srv);
+	if (seq >= 0)
+		srv->cut_seq = seq;
 }
 
 /* A device's contact, on its way to the writer. */

@@ -143,10 +143,6 @@ staff_insert(struct db *db, const char *id, const char *name, int role,
 	return 0;
 }
 
-/* Other devices' sessions of this person must log in again. */
-static const char staff_drop_tokens[] =
-    "DELETE FROM staff_token WHERE staff = ?";
-
 int
 staff_get(struct db *db, const char *id, struct staff *s, struct perr *err)
 {
@@ -225,18 +221,6 @@ staff_update(struct db *db, const char *id, const struct staff_in *in,
 	}
 }
 
-/* Run sql with the staff id as its one parameter. 0 or -1. */
-static int
-staff_exec(struct db *db, const char *sql, const char *id)
-{
-	sqlite3_stmt	*st;
-
-	if ((st = db_prep(db, sql)) == NULL)
-		return -1;
-	db_bind_text(st, 1, id);
-	return db_step_done(db, st);
-}
-
 int
 staff_set_hash(struct db *db, const char *id, const char *hash,
     struct perr *err)
@@ -250,8 +234,8 @@ staff_set_hash(struct db *db, const char *id, const char *hash,
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	db_bind_text(st, 1, hash);
 	db_bind_text(st, 2, id);
-	if (db_step_done(db, st) != 0 ||
-	    staff_exec(db, staff_drop_tokens, id) != 0)
+	/* Its tokens and live sessions end: schema/007. */
+	if (db_step_done(db, st) != 0)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	return 0;
 }
@@ -268,8 +252,8 @@ staff_disable(struct db *db, const char *id, struct staff *out,
 	if ((st = db_prep(db, sql)) == NULL)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	db_bind_text(st, 1, id);
-	if (entity_step(db, st, &staff_entity, out ? out : &row) != 1 ||
-	    staff_exec(db, staff_drop_tokens, id) != 0)
+	/* Its tokens and live sessions end: schema/007. */
+	if (entity_step(db, st, &staff_entity, out ? out : &row) != 1)
 		return perr_set(err, ERR_INTERNAL, NULL, "database error");
 	return 0;
 }
@@ -510,4 +494,54 @@ staff_token_purge(struct db *db, int64_t before)
 	static const char sql[] = "DELETE FROM staff_token WHERE expires <= ?";
 
 	return db_run_int(db, sql, before);
+}
+
+/* ---- live sessions follow their staff (schema/007) ---- */
+
+int64_t
+staff_generation(struct db *db, const char *id)
+{
+	static const char sql[] = "SELECT generation FROM staff WHERE id = ?";
+	sqlite3_stmt	*st;
+	int64_t		 generation = -1;
+
+	if ((st = db_prep(db, sql)) == NULL)
+		return -1;
+	db_bind_text(st, 1, id);
+	if (db_step(db, st) == 1)
+		generation = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return generation;
+}
+
+int64_t
+staff_cuts(struct db *db, int64_t after, staff_cut_fn *fn, void *arg)
+{
+	static const char top_sql[] = "SELECT coalesce(max(seq), 0) FROM "
+	    "staff_cut";
+	static const char sql[] = "SELECT seq, staff, generation, reason FROM "
+	    "staff_cut WHERE seq > ? ORDER BY seq";
+	struct staff_cut c;
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (after < 0) {
+		if ((st = db_prep(db, top_sql)) == NULL)
+			return -1;
+		after = db_step(db, st) == 1 ? sqlite3_column_int64(st, 0) : -1;
+		sqlite3_reset(st);
+		return after;
+	}
+	if ((st = db_prep(db, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, after);
+	while ((rc = db_step(db, st)) == 1) {
+		after = sqlite3_column_int64(st, 0);
+		db_copy_col(c.staff, sizeof c.staff, st, 1);
+		c.generation = sqlite3_column_int64(st, 2);
+		db_copy_col(c.reason, sizeof c.reason, st, 3);
+		fn(&c, arg);
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? -1 : after;
 }

@@ -104,6 +104,21 @@ class Conn:
         self.buf = b''
         self.plain = b''
 
+    @classmethod
+    def stdio(cls, server):
+        """A session with `pawd serve DIR --stdio` (what ssh runs on HQ),
+        over a socket pair as its standard input and output."""
+        a, b = socket.socketpair()
+        proc = subprocess.Popen([PAWD, 'serve', server.dir, '--stdio',
+                                 '--log', os.path.join(server.tmp, 'stdio.log'),
+                                 '--log-level', 'debug'],
+                                stdin=b, stdout=b, stderr=server.log)
+        b.close()
+        c = cls.__new__(cls)
+        c.sock, c.buf, c.plain, c.proc = a, b'', b'', proc
+        a.settimeout(10)
+        return c
+
     def send_frame(self, b):
         self.sock.sendall(frame(b))
 
