@@ -67,6 +67,76 @@ static const struct keydef keydefs[ACT__COUNT] = {
 	    N_("Clear the search or filter"), 0 },
 };
 
+/*
+ * What terminals really send, whatever TERM says: xterm and its kin, vt220,
+ * rxvt, the Linux console, and the application-mode variants.  Taught to
+ * curses at start-up, so that with TERM=vt100 an F5 from an xterm is F5
+ * and not Esc followed by "[15~" typed into a field.
+ */
+static const struct {
+	const char	*seq;
+	int		 key;
+} sequences[] = {
+	{ "\033OP", KEY_F(1) }, { "\033OQ", KEY_F(2) },
+	{ "\033OR", KEY_F(3) }, { "\033OS", KEY_F(4) },
+	{ "\033[11~", KEY_F(1) }, { "\033[12~", KEY_F(2) },
+	{ "\033[13~", KEY_F(3) }, { "\033[14~", KEY_F(4) },
+	{ "\033[[A", KEY_F(1) }, { "\033[[B", KEY_F(2) },
+	{ "\033[[C", KEY_F(3) }, { "\033[[D", KEY_F(4) },
+	{ "\033[[E", KEY_F(5) },
+	{ "\033[15~", KEY_F(5) }, { "\033[17~", KEY_F(6) },
+	{ "\033[18~", KEY_F(7) }, { "\033[19~", KEY_F(8) },
+	{ "\033[20~", KEY_F(9) }, { "\033[21~", KEY_F(10) },
+	{ "\033[23~", KEY_F(11) }, { "\033[24~", KEY_F(12) },
+	{ "\033[A", KEY_UP }, { "\033[B", KEY_DOWN },
+	{ "\033[C", KEY_RIGHT }, { "\033[D", KEY_LEFT },
+	{ "\033OA", KEY_UP }, { "\033OB", KEY_DOWN },
+	{ "\033OC", KEY_RIGHT }, { "\033OD", KEY_LEFT },
+	{ "\033[H", KEY_HOME }, { "\033OH", KEY_HOME },
+	{ "\033[1~", KEY_HOME }, { "\033[7~", KEY_HOME },
+	{ "\033[F", KEY_END }, { "\033OF", KEY_END },
+	{ "\033[4~", KEY_END }, { "\033[8~", KEY_END },
+	{ "\033[5~", KEY_PPAGE }, { "\033[6~", KEY_NPAGE },
+	{ "\033[2~", KEY_IC }, { "\033[3~", KEY_DC },
+	{ "\033[Z", KEY_BTAB },
+};
+
+/* Whether the key bar may name function keys (see keys_setup). */
+static int	fkeys_trusted = 1;
+
+void
+keys_setup(int trust)
+{
+	const char	*kf;
+	size_t		 i;
+
+	/*
+	 * Does TERM's own entry say F5 is what such terminals send?  A vt100
+	 * entry names its keypad (ESC O t) there: no real F5 key.
+	 */
+	if (trust < 0) {
+		kf = tigetstr("kf5");
+		trust = 0;
+		for (i = 0; kf != NULL && kf != (char *)-1 &&
+		    i < sizeof sequences / sizeof sequences[0]; i++) {
+			if (sequences[i].key == KEY_F(5) &&
+			    strcmp(sequences[i].seq, kf) == 0)
+				trust = 1;
+		}
+	}
+	fkeys_trusted = trust;
+	for (i = 0; i < sizeof sequences / sizeof sequences[0]; i++) {
+		if (key_defined(sequences[i].seq) == 0)
+			define_key(sequences[i].seq, sequences[i].key);
+	}
+}
+
+int
+keys_fkeys_trusted(void)
+{
+	return fkeys_trusted;
+}
+
 static int
 key_printable(int key, int fkey)
 {
@@ -131,8 +201,8 @@ key_label(int k, char *buf, size_t len)
 }
 
 /*
- * The first key the terminal can send: a function key only if its terminfo
- * entry has it, else the control-key alternative.
+ * The first key the terminal can send: a function key only while function
+ * keys are trusted, else the control-key alternative.
  */
 void
 keys_name(enum action a, char *buf, size_t len)
@@ -144,7 +214,7 @@ keys_name(enum action a, char *buf, size_t len)
 	if (d == NULL)
 		return;
 	for (i = 0; i < KEYS_MAX && (k = d->keys[i]) != 0; i++) {
-		if (k >= KEY_F(0) && k <= KEY_F(63) && !has_key(k))
+		if (k >= KEY_F(0) && k <= KEY_F(63) && !fkeys_trusted)
 			continue;
 		key_label(k, buf, len);
 		return;

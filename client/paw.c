@@ -2,7 +2,7 @@
  * paw: command line and the device's state under $PAW_HOME:
  *   device.key  the device's X25519 private key (hex, mode 0600)
  *   paw.conf    server=HOST:PORT, server_key=HEX, branch=CODE,
- *               ssh=[USER@]HOST, ssh_command=...
+ *               ssh=[USER@]HOST, ssh_command=..., function_keys=auto|yes|no
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -90,6 +90,9 @@ conf_load(struct paw_conf *conf, char **err)
 			conf->branch = xstrdup(v);
 		else if (strcmp(line, "ssh_command") == 0)
 			conf->ssh_command = xstrdup(v);
+		else if (strcmp(line, "function_keys") == 0)
+			conf->fkeys = strcmp(v, "yes") == 0 ? 1 :
+			    strcmp(v, "no") == 0 ? 2 : 0;
 		else if (strcmp(line, "server_key") == 0) {
 			if (hex_decode(v, conf->server_key, 32) == 0)
 				conf->have_server_key = 1;
@@ -142,6 +145,8 @@ conf_save(const struct paw_conf *conf, char **err)
 		fprintf(f, "branch=%s\n", conf->branch);
 	if (conf->ssh_command != NULL)
 		fprintf(f, "ssh_command=%s\n", conf->ssh_command);
+	if (conf->fkeys != 0)
+		fprintf(f, "function_keys=%s\n", conf->fkeys == 1 ? "yes" : "no");
 	fclose(f);
 	rename(tmp, path);
 	free(tmp);

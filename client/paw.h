@@ -29,6 +29,7 @@ struct paw_conf {
 	uint8_t	 server_key[32];	/* pinned */
 	int	 have_key;
 	int	 have_server_key;
+	int	 fkeys;		/* function_keys: 0 auto, 1 yes, 2 no */
 };
 /* Load key and paw.conf from conf->home.  0, or -1 with *err set (freed by caller). */
 int	conf_load(struct paw_conf *, char **err);

@@ -40,8 +40,17 @@ struct home {
 	uint32_t	 card_call;
 	int		 searching;
 	int		 open_on_answer;	/* Enter came before the results */
+	int		 served;	/* a member was opened from here */
 	char		 empty[256];
 };
+
+/* Open a member's profile; back from it, the next customer's search. */
+static void
+home_open(struct home *h, long long id)
+{
+	h->served = 1;
+	ui_member_open(h->ui, id);
+}
 
 static const struct column home_cols[] = {
 	{ N_("Card"), 12, 0, 0 },
@@ -184,7 +193,7 @@ home_results(json_t *res, const struct client_err *err, void *arg)
 	if (h->open_on_answer) {
 		h->open_on_answer = 0;
 		if (h->lb.n == 1)
-			ui_member_open(ui, jint(json_array_get(h->items, 0), "id"));
+			home_open(h, jint(json_array_get(h->items, 0), "id"));
 		else if (h->lb.n == 0)
 			ui_msg(ui, 1, "%s", _("No member found."));
 	}
@@ -283,12 +292,12 @@ home_card_done(json_t *res, const struct client_err *err, void *arg)
 	ui_call_done(ui);
 	h->card_call = 0;
 	if (res != NULL) {
-		ui_member_open(ui, jint(res, "id"));
+		home_open(h, jint(res, "id"));
 		return;
 	}
 	/* Not a card: a full phone number finds one member the same way. */
 	if (strcmp(h->shown_q, h->q.buf) == 0 && h->lb.n == 1) {
-		ui_member_open(ui, jint(json_array_get(h->items, 0), "id"));
+		home_open(h, jint(json_array_get(h->items, 0), "id"));
 		return;
 	}
 	if (err->code == ERR_NOT_FOUND)
@@ -324,7 +333,7 @@ home_enter(struct ui *ui, struct home *h)
 		return;
 	}
 	if (listbox_item(&h->lb) >= 0)
-		ui_member_open(ui, jint(json_array_get(h->items,
+		home_open(h, jint(json_array_get(h->items,
 		    (size_t)listbox_item(&h->lb)), "id"));
 	else
 		ui_msg(ui, 1, "%s", _("No member found."));
@@ -356,6 +365,7 @@ home_key(struct ui *ui, struct screen *s, enum action a, wint_t ch, int fkey)
 		home_enter(ui, h);
 		return 1;
 	case ACT_NEW:
+		h->served = 1;
 		ui_member_new(ui, h->q.buf);
 		return 1;
 	case ACT_STAFF:
@@ -403,12 +413,24 @@ home_free(struct screen *s)
 	free(h);
 }
 
-/* Back on top (a member was edited or archived): search again. */
+/*
+ * Back on top.  From a member: the next customer, an empty search field
+ * with the focus, so that a scan is not appended to the last one.  From
+ * anything else (staff, devices): search again, a member may have changed.
+ */
 static void
 home_resume(struct ui *ui, struct screen *s)
 {
 	struct home	*h = s->data;
 
+	if (h->served) {
+		h->served = 0;
+		if (h->q.len > 0) {
+			text_key(&h->q, 0x15, 0);	/* ^U: cleared */
+			home_changed(h);
+		}
+		return;
+	}
 	if (h->q.len > 0) {
 		h->keep_sel = listbox_item(&h->lb) > 0 ? listbox_item(&h->lb) : 0;
 		home_search(h);

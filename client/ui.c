@@ -1024,6 +1024,7 @@ ui_curses_start(struct ui *ui)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	keys_setup(ui->conf->fkeys == 0 ? -1 : ui->conf->fkeys == 1);
 	nodelay(stdscr, TRUE);
 	intrflush(stdscr, FALSE);
 	ui_init_attrs(ui);

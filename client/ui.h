@@ -70,6 +70,14 @@ struct keydef {
 };
 
 /* Action for a key in a map; typing: printable keys are text, not actions. */
+/*
+ * Teach curses the function and cursor key sequences of the common
+ * terminals, whatever TERM says.  trust: whether the key bar names
+ * function keys (1), or their Ctrl alternatives (0); -1: if TERM's
+ * terminfo entry has F10.
+ */
+void		 keys_setup(int trust);
+int		 keys_fkeys_trusted(void);
 enum action	 keys_lookup(unsigned map, int key, int fkey, int typing);
 const struct keydef *keys_def(enum action);
 /* Short name of an action's first usable key ("F2", "^S", "Esc"). */
