@@ -41,6 +41,7 @@ struct home {
 	int		 searching;
 	int		 open_on_answer;	/* Enter came before the results */
 	int		 served;	/* a member was opened from here */
+	int		 offline;	/* the last search could not be made */
 	char		 empty[256];
 };
 
@@ -106,6 +107,10 @@ home_draw(struct ui *ui, struct screen *s, int y, int hgt, int w)
 	    "4 digits, name or pet name"), ui_attr(ui, UA_DIM));
 	if (h->q.len == 0)
 		h->lb.empty = _("Type to search; scan a card to open the member.");
+	else if (h->offline)
+		/* Never "no member found": that invites a duplicate sign-up. */
+		h->lb.empty = _("HQ is unreachable: cannot search. It searches "
+		    "again once back online.");
 	else if (h->searching && h->lb.n == 0)
 		h->lb.empty = NULL;
 	else {
@@ -171,9 +176,17 @@ home_results(json_t *res, const struct client_err *err, void *arg)
 	}
 	h->searching = 0;
 	if (res == NULL) {
+		/* What is listed is for another text: not shown as this one's. */
+		h->offline = err->code == ERR_DISCONNECTED;
+		json_decref(h->items);
+		h->items = json_array();
+		h->lb.sel = h->lb.top = 0;
+		listbox_set_count(&h->lb, 0);
+		h->open_on_answer = 0;
 		ui_msg(ui, 1, "%s", client_err_text(err));
 		return;
 	}
+	h->offline = 0;
 	ui_trace(ui, "results");
 	home_cancel_page(h);
 	json_decref(h->items);
@@ -437,11 +450,25 @@ home_resume(struct ui *ui, struct screen *s)
 	}
 }
 
+/* The connection is back: the search that could not be made runs now. */
+static void
+home_state(struct ui *ui, struct screen *s, int state)
+{
+	struct home	*h = s->data;
+
+	if (state == CLIENT_UP && h->offline && h->q.len > 0 &&
+	    ui->logged_in) {
+		h->offline = 0;
+		home_changed(h);
+	}
+}
+
 static const struct screen_ops home_ops = {
 	.draw = home_draw,
 	.key = home_key,
 	.free = home_free,
 	.resume = home_resume,
+	.state = home_state,
 };
 
 void
